@@ -1,0 +1,49 @@
+/**
+ * The `callfloor` command line: one sub-command per job, each in its own module with a
+ * `registerXCommand(program, ctx)` function. Exit status: 0 ok, 1 unreadable input, 2 usage error.
+ */
+import { Command, CommanderError } from 'commander';
+import { InputError, UsageError, type CliContext } from './context.js';
+
+/**
+ * Runs the CLI.
+ * @param argv process.argv (node, script, args…)
+ * @returns the exit status
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let status = 0;
+  const ctx: CliContext = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stderrIsTTY: process.stderr.isTTY === true,
+    setExitCode: (code) => {
+      status = code;
+    },
+  };
+  const program = new Command('callfloor')
+    .description('Call-centre floor management: queue statistics, live floor, call QA.')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => ctx.stderr.write(text) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  // Commands register here, one line each.
+
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit through here with code 0; other parse errors are usage errors.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      ctx.stderr.write(`callfloor: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof InputError) {
+      ctx.stderr.write(`callfloor: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  return status;
+}

@@ -1,0 +1,280 @@
+/**
+ * Asterisk `queue_log` → canonical {@link TelephonyEvent}.
+ *
+ * Format (docs.asterisk.org "Queue Logs", app_queue.c): `epoch|callid|queue|agent|EVENT|data1|data2|…`.
+ * Field counts vary across versions and options (kpi.md "Field counts vary"): this parser takes the
+ * fields present, leaves a missing one `null`, and never shifts fields. Older Asterisk versions write
+ * all data in one `|`-joined field, which reads the same as separate fields.
+ */
+import {
+  INFORMATIONAL_VERBS,
+  type CallEndEvent,
+  type ExitEvent,
+  type TelephonyEvent,
+} from './events.js';
+
+/** A line or row that could not be turned into an event, with the field at fault. */
+export interface ParseFailure {
+  readonly ok: false;
+  /** Field at fault (`time`, `event`, `holdtime`, …), or `line` for the whole line. */
+  readonly field: string;
+  /** Human-readable reason, e.g. `field holdtime of CONNECT is not a number: "x"`. */
+  readonly reason: string;
+}
+
+export interface ParseSuccess {
+  readonly ok: true;
+  readonly event: TelephonyEvent;
+}
+
+export type ParseResult = ParseSuccess | ParseFailure;
+
+const NONE_IDS = new Set(['NONE', '']);
+
+function nullIfNone(value: string): string | null {
+  return NONE_IDS.has(value) ? null : value;
+}
+
+function fail(field: string, reason: string): ParseFailure {
+  return { ok: false, field, reason };
+}
+
+class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Parses an optional numeric data field; empty or absent → null; junk → FieldError. */
+function num(data: readonly string[], index: number, field: string, verb: string): number | null {
+  const raw = data[index];
+  if (raw === undefined) return null;
+  const text = raw.trim();
+  if (text === '') return null;
+  const value = Number(text);
+  if (!Number.isFinite(value)) {
+    throw new FieldError(field, `field ${field} of ${verb} is not a number: "${raw}"`);
+  }
+  return value;
+}
+
+function str(data: readonly string[], index: number): string | null {
+  const raw = data[index];
+  return raw === undefined || raw === '' ? null : raw;
+}
+
+/**
+ * Builds the canonical event from a queue_log record's fields (already split).
+ *
+ * @param time epoch seconds
+ * @param callId raw callid field (`NONE` → null)
+ * @param queue raw queue field (`NONE` → null)
+ * @param agent raw agent field (`NONE` → null)
+ * @param verb the EVENT field
+ * @param data the data fields in order (`data1`, `data2`, …)
+ * @returns the event, or a failure naming the field at fault. Never throws.
+ */
+export function queueLogEvent(
+  time: number,
+  callId: string,
+  queue: string,
+  agent: string,
+  verb: string,
+  data: readonly string[],
+): ParseResult {
+  const base = {
+    time,
+    callId: nullIfNone(callId),
+    queue: nullIfNone(queue),
+    agent: nullIfNone(agent),
+  };
+  try {
+    return { ok: true, event: buildEvent(base, verb, data) };
+  } catch (error) {
+    if (error instanceof FieldError) return fail(error.field, error.message);
+    throw error;
+  }
+}
+
+type Base = Pick<TelephonyEvent, 'time' | 'callId' | 'queue' | 'agent'>;
+
+function buildEvent(base: Base, verb: string, data: readonly string[]): TelephonyEvent {
+  switch (verb) {
+    case 'QUEUESTART':
+    case 'CONFIGRELOAD':
+      return { ...base, kind: verb };
+    case 'ADDMEMBER':
+    case 'AGENTLOGIN':
+    case 'AGENTCALLBACKLOGIN':
+      return { ...base, kind: verb, paused: (data[0] ?? '').trim().toUpperCase() === 'PAUSED' };
+    case 'REMOVEMEMBER':
+    case 'AGENTLOGOFF':
+    case 'AGENTCALLBACKLOGOFF':
+      return { ...base, kind: verb };
+    case 'PAUSE':
+    case 'UNPAUSE':
+    case 'PAUSEALL':
+    case 'UNPAUSEALL':
+      return { ...base, kind: verb, reason: data[0] ?? '' };
+    case 'ENTERQUEUE':
+      return {
+        ...base,
+        kind: verb,
+        url: str(data, 0),
+        callerId: str(data, 1),
+        position: num(data, 2, 'position', verb),
+        callerName: str(data, 3),
+      };
+    case 'RINGNOANSWER':
+    case 'RINGCANCELED':
+      return { ...base, kind: verb, ringTimeMs: num(data, 0, 'ringtime', verb) };
+    case 'AGENTDUMP':
+      return { ...base, kind: verb };
+    case 'CONNECT':
+      return {
+        ...base,
+        kind: verb,
+        holdTime: num(data, 0, 'holdtime', verb),
+        bridgedChannel: str(data, 1),
+        ringTime: num(data, 2, 'ringtime', verb),
+      };
+    case 'ABANDON':
+    case 'EXITWITHTIMEOUT':
+    case 'EXITEMPTY':
+      return exitEvent(base, verb, null, data, 0);
+    case 'EXITWITHKEY':
+      return exitEvent(base, verb, str(data, 0), data, 1);
+    case 'COMPLETEAGENT':
+    case 'COMPLETECALLER':
+      return {
+        ...base,
+        kind: verb,
+        holdTime: num(data, 0, 'holdtime', verb),
+        callTime: num(data, 1, 'calltime', verb),
+        origPosition: num(data, 2, 'origposition', verb),
+        target: null,
+      };
+    case 'TRANSFER':
+    case 'BLINDTRANSFER':
+      return {
+        ...base,
+        kind: verb,
+        target: transferTarget(data),
+        holdTime: num(data, 2, 'holdtime', verb),
+        callTime: num(data, 3, 'calltime', verb),
+        origPosition: num(data, 4, 'origposition', verb),
+      };
+    case 'ATTENDEDTRANSFER':
+      return attendedTransfer(base, data);
+    case 'JOINEMPTY':
+    case 'JOINUNAVAIL':
+      return { ...base, kind: verb };
+    case 'HOLD':
+    case 'UNHOLD':
+    case 'RINGSTART':
+      return { ...base, kind: verb };
+    default:
+      return INFORMATIONAL_VERBS.has(verb)
+        ? { ...base, kind: 'INFORMATIONAL', verb, data }
+        : { ...base, kind: 'UNKNOWN', verb, data };
+  }
+}
+
+function exitEvent(
+  base: Base,
+  kind: ExitEvent['kind'],
+  key: string | null,
+  data: readonly string[],
+  offset: number,
+): ExitEvent {
+  return {
+    ...base,
+    kind,
+    key,
+    position: num(data, offset, 'position', kind),
+    origPosition: num(data, offset + 1, 'origposition', kind),
+    waitTime: num(data, offset + 2, 'waittime', kind),
+  };
+}
+
+function transferTarget(data: readonly string[]): string | null {
+  const extension = str(data, 0);
+  const context = str(data, 1);
+  if (extension === null) return null;
+  return context === null ? extension : `${extension}@${context}`;
+}
+
+/**
+ * ATTENDEDTRANSFER writes `method|method data…|holdtime|calltime|origposition`: BRIDGE and APP carry
+ * one method-data field, LINK two, so hold and call times are read from the end (3rd- and
+ * 2nd-to-last), never at fixed positions (app_queue.c log_attended_transfer()).
+ */
+function attendedTransfer(base: Base, data: readonly string[]): CallEndEvent {
+  const verb = 'ATTENDEDTRANSFER';
+  const n = data.length;
+  const hasTail = n >= 4;
+  return {
+    ...base,
+    kind: verb,
+    target: str(data, 0),
+    holdTime: hasTail ? num(data, n - 3, 'holdtime', verb) : null,
+    callTime: hasTail ? num(data, n - 2, 'calltime', verb) : null,
+    origPosition: hasTail ? num(data, n - 1, 'origposition', verb) : null,
+  };
+}
+
+const VERB_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * Parses an epoch-seconds field: digits with an optional fraction.
+ * @returns the number, or `null` when the text is not an epoch.
+ */
+export function parseEpochSeconds(text: string): number | null {
+  if (text.length === 0 || text.length > 20) return null;
+  let value = 0;
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    value = value * 10 + c;
+  }
+  if (i === 0) return null;
+  if (i === text.length) return value;
+  if (text.charCodeAt(i) !== 46 /* . */) return null;
+  const fraction = Number(text);
+  return Number.isFinite(fraction) ? fraction : null;
+}
+
+/**
+ * Parses one raw `queue_log` line (no line terminator; a trailing `\r` is ignored).
+ *
+ * @returns the event, or a failure naming the field (`line`, `time`, `event`, or a data field).
+ * Never throws.
+ */
+export function parseQueueLogLine(line: string): ParseResult {
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  const p1 = text.indexOf('|');
+  const p2 = p1 < 0 ? -1 : text.indexOf('|', p1 + 1);
+  const p3 = p2 < 0 ? -1 : text.indexOf('|', p2 + 1);
+  const p4 = p3 < 0 ? -1 : text.indexOf('|', p3 + 1);
+  if (p4 < 0) {
+    return fail('line', 'expected at least 5 |-separated fields (epoch|callid|queue|agent|event)');
+  }
+  const time = parseEpochSeconds(text.slice(0, p1));
+  if (time === null) return fail('time', `field time is not an epoch: "${text.slice(0, p1)}"`);
+  const p5 = text.indexOf('|', p4 + 1);
+  const verb = p5 < 0 ? text.slice(p4 + 1) : text.slice(p4 + 1, p5);
+  if (!VERB_PATTERN.test(verb)) return fail('event', `field event is not a verb: "${verb}"`);
+  const data = p5 < 0 ? [] : text.slice(p5 + 1).split('|');
+  return queueLogEvent(
+    time,
+    text.slice(p1 + 1, p2),
+    text.slice(p2 + 1, p3),
+    text.slice(p3 + 1, p4),
+    verb,
+    data,
+  );
+}
