@@ -17,7 +17,9 @@ export const SHARED_DIR = resolve(here, '..', '..', '..', 'shared');
 export function sharedDataAvailable(): boolean {
   const present = existsSync(join(SHARED_DIR, 'data'));
   if (!present && process.env.CI === 'true') {
-    throw new Error(`CI: ${join(SHARED_DIR, 'data')} is missing; tests on real data cannot be skipped in CI`);
+    throw new Error(
+      `CI: ${join(SHARED_DIR, 'data')} is missing; tests on real data cannot be skipped in CI`,
+    );
   }
   if (!present) {
     console.warn(`SKIPPED: tests on real data need ${join(SHARED_DIR, 'data')}, which is not here`);

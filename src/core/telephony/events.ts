@@ -88,7 +88,8 @@ export interface ExitEvent extends EventBase {
 }
 /** An answered call ended: hung up by the agent or the caller, or transferred away. */
 export interface CallEndEvent extends EventBase {
-  readonly kind: 'COMPLETEAGENT' | 'COMPLETECALLER' | 'TRANSFER' | 'BLINDTRANSFER' | 'ATTENDEDTRANSFER';
+  readonly kind:
+    'COMPLETEAGENT' | 'COMPLETECALLER' | 'TRANSFER' | 'BLINDTRANSFER' | 'ATTENDEDTRANSFER';
   /** Seconds the caller waited before the answer. */
   readonly holdTime: number | null;
   /** Seconds of talk (answer to end; includes any hold). */
