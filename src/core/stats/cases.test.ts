@@ -5,9 +5,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseQueueLogLine } from '../telephony/queue-log.js';
-import { createStatsPipeline } from './pipeline.js';
-import { defaultStatsSettings, type StatsReport, type StatsSettings } from './report.js';
+import { statsOf } from '../../test-support/stats.js';
+import type { StatsSettings } from './report.js';
 import { parseIsoInZone } from './time-zone.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'queue_log');
@@ -25,20 +24,6 @@ interface ExpectedCase {
   totals?: Record<string, number | null>;
   queues: Record<string, Record<string, number | null>>;
   agents: Record<string, Record<string, unknown>>;
-}
-
-/** Runs the pipeline over a queue_log text. */
-export function statsOf(text: string, overrides: Partial<StatsSettings> = {}): StatsReport {
-  const settings: StatsSettings = { ...defaultStatsSettings(), timeZone: 'UTC', ...overrides };
-  const pipeline = createStatsPipeline(settings);
-  const lines = text.split('\n').filter((l) => l.length > 0);
-  let malformed = 0;
-  for (const line of lines) {
-    const parsed = parseQueueLogLine(line);
-    if (parsed.ok) pipeline.push(parsed.event, line);
-    else malformed++;
-  }
-  return pipeline.finish({ files: ['case'], lines: lines.length, malformed });
 }
 
 function expectClose(actual: unknown, expected: unknown, where: string): void {

@@ -427,6 +427,14 @@ export class CallReconstructor {
   private enterQueue(callId: string, queue: string, callerId: string | null, t: number): void {
     const existing = this.calls.get(callKey(callId, queue));
     if (existing !== undefined) {
+      if (existing.enteredAt === null) {
+        // The same stint, first seen on a line stamped before its ENTERQUEUE (writers' clocks
+        // differ by a second in real logs): this is its entry.
+        existing.enteredAt = t;
+        existing.attributedAt = t;
+        existing.callerId = callerId;
+        return;
+      }
       if (existing.connectedAt === null) return; // still waiting: keep the first entry
       this.endAnswered(existing, t, null, false);
     }
