@@ -17,7 +17,8 @@ import type {
 } from '../core/stats/records.js';
 import { eventVerb, type TelephonyEvent } from '../core/telephony/events.js';
 import { EventSequencer } from '../core/telephony/sequencer.js';
-import { isPostgresUrl, openDatabase } from '../db/database.js';
+import { isPostgresUrl, openDatabase, type DatabaseHandle } from '../db/database.js';
+import type { StatsSettings } from '../core/stats/report.js';
 import { insertEvents, type EventRow } from '../db/ingest.repository.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { insertRecords, raiseLastEventTime } from '../db/records.repository.js';
@@ -87,6 +88,31 @@ export async function runImport(
   env: NodeJS.ProcessEnv,
 ): Promise<ImportSummary> {
   const { settings, aliases } = await parseKpiOptions(options);
+  const url = env.DATABASE_URL ?? null;
+  const database = await openDatabase({
+    path: options.db ?? env.CALLFLOOR_DB ?? './data/callfloor.db',
+    url: isPostgresUrl(url) ? url : null,
+  });
+  try {
+    await migrateToLatest(database.db, database.schema);
+    return await importFiles(files, settings, aliases, database, ctx);
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * Imports files into an open, migrated database (one transaction).
+ * @throws InputError when an input cannot be read (nothing is stored); the database's error when
+ *   the write fails (nothing is stored either)
+ */
+export async function importFiles(
+  files: readonly string[],
+  settings: StatsSettings,
+  aliases: ReadonlyMap<string, string>,
+  database: DatabaseHandle,
+  ctx: CliContext,
+): Promise<ImportSummary> {
   const queueCalls: QueueCallRecord[] = [];
   const segments: AgentSegment[] = [];
   const rejected: RejectedJoin[] = [];
@@ -165,27 +191,17 @@ export async function runImport(
   const lastTime = Number.isFinite(reconstructor.lastTime) ? reconstructor.lastTime : null;
   if (lastTime !== null) reconstructor.finish(lastTime);
 
-  const url = env.DATABASE_URL ?? null;
-  const database = await openDatabase({
-    path: options.db ?? env.CALLFLOOR_DB ?? './data/callfloor.db',
-    url: isPostgresUrl(url) ? url : null,
-  });
-  try {
-    await migrateToLatest(database.db);
-    await database.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('event').where('source', 'in', sources).execute();
-      await insertEvents(trx, events);
-      await insertRecords(trx, { queueCalls, segments, rejected, agents });
-      await refreshRollups(trx, queueCalls, {
-        serviceLevelThreshold: settings.serviceLevelThreshold,
-        shortAbandon: settings.shortAbandon,
-        timeZone: settings.timeZone,
-      });
-      if (lastTime !== null) await raiseLastEventTime(trx, lastTime);
+  await database.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('event').where('source', 'in', sources).execute();
+    await insertEvents(trx, events);
+    await insertRecords(trx, { queueCalls, segments, rejected, agents });
+    await refreshRollups(trx, queueCalls, {
+      serviceLevelThreshold: settings.serviceLevelThreshold,
+      shortAbandon: settings.shortAbandon,
+      timeZone: settings.timeZone,
     });
-  } finally {
-    await database.close();
-  }
+    if (lastTime !== null) await raiseLastEventTime(trx, lastTime);
+  });
   return {
     files: files.map(inputName),
     lines,

@@ -46,7 +46,7 @@ export function settingsOf(config: ServerConfig): StatsSettings {
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   const aliases = loadAliases(config.agents);
   const database = await openDatabase({ path: config.db, url: config.databaseUrl });
-  const applied = await migrateToLatest(database.db);
+  const applied = await migrateToLatest(database.db, database.schema);
   logger.info({ database: database.location, migrations: applied }, 'database ready');
 
   const demo = config.demo || config.queueLog === null;
