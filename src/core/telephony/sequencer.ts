@@ -89,8 +89,9 @@ export class EventSequencer {
     while (
       i > this.head &&
       (times[i - 1]! > time || (times[i - 1] === time && ranks[i - 1]! > rank))
-    )
-      {i--;}
+    ) {
+      i--;
+    }
     if (i === events.length) {
       events.push(event);
       times.push(time);
