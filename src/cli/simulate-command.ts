@@ -99,9 +99,15 @@ function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   });
 }
 
+function isBrokenPipe(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'EPIPE';
+}
+
 /**
- * Writes the simulated log for validated options to `out`, respecting back-pressure.
- * @returns the ground truth of the generated log.
+ * Writes the simulated log for validated options to `out`, respecting back-pressure. When the reader
+ * goes away (EPIPE, e.g. `callfloor simulate | head`), it stops quietly.
+ * @returns the ground truth of what was generated.
+ * @throws the stream's error for any other write failure.
  */
 export async function writeSimulatedLog(
   options: SimulateOptions,
@@ -115,7 +121,20 @@ export async function writeSimulatedLog(
     agents: options.agents,
     restartEveryDays: options.restartEveryDays,
   });
-  for (const chunk of log.chunks(8192)) await write(out, chunk);
+  let failure: Error | null = null;
+  // Kept attached: a late 'error' event without a listener would crash the process.
+  out.on('error', (error) => {
+    failure ??= error;
+  });
+  try {
+    for (const chunk of log.chunks(8192)) {
+      if (failure !== null) break;
+      await write(out, chunk);
+    }
+  } catch (error) {
+    failure ??= error instanceof Error ? error : new Error(String(error));
+  }
+  if (failure !== null && !isBrokenPipe(failure)) throw failure;
   return log.truth();
 }
 
