@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, type CliContext } from './context.js';
 import { registerSimulateCommand } from './simulate-command.js';
+import { registerStatsCommand } from './stats-command.js';
 
 /**
  * Runs the CLI.
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)');
 
   // Commands register here, one line each.
+  registerStatsCommand(program, ctx);
   registerSimulateCommand(program, ctx);
 
   try {
