@@ -250,9 +250,12 @@ function checkStats(file: string, truth: GroundTruth): string[] {
   }
   for (const a of truth.agents) {
     const got = report.agents?.find((x) => x.agent === a.agent);
-    for (const f of ['answered', 'talk', 'ringNoAnswer', 'unreachable'] as const) {
+    for (const f of ['answered', 'ringNoAnswer', 'unreachable', 'loggedIn', 'paused'] as const) {
       if (got?.[f] !== a[f]) problems.push(`${a.agent}.${f} ${String(got?.[f])} ≠ ${a[f]}`);
     }
+    // kpi.md "Restart": a call cut by QUEUESTART ends there, its talk running to the restart.
+    const talk = a.talk + a.talkCutByRestart;
+    if (got?.talk !== talk) problems.push(`${a.agent}.talk ${String(got?.talk)} ≠ ${talk}`);
   }
   return problems;
 }
