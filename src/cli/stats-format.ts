@@ -14,8 +14,9 @@ export function percent(value: number | null): string {
 /** Seconds → `12.3s` below a minute, else `h:mm:ss` / `m:ss`; null → `–`. */
 export function duration(seconds: number | null): string {
   if (seconds === null) return '–';
-  if (seconds < 60)
-    {return `${seconds.toFixed(seconds < 10 && !Number.isInteger(seconds) ? 1 : 0)}s`;}
+  if (seconds < 60) {
+    return `${seconds.toFixed(seconds < 10 && !Number.isInteger(seconds) ? 1 : 0)}s`;
+  }
   const total = Math.round(seconds);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);

@@ -31,12 +31,10 @@ function context(): CliContext & { errors: () => string } {
 describe.runIf(available)('anonymous bank, Dec 1999 (Technion SEE), against clean_data.csv', () => {
   it('reports what the CSV says: offered, ASA, average talk, per-agent answered and talk', async () => {
     // The truth, computed here from the CSV the log was derived from (SOURCE.md).
-    const rows = parse(
+    const rows = parse<Record<string, string>>(
       readFileSync(sharedDataPath('anonymous-bank-dec1999-subset', 'clean_data.csv')),
-      {
-        columns: true,
-      },
-    ) as Record<string, string>[];
+      { columns: true },
+    );
     const qTimes = rows.map((r) => Number(r.q_time));
     const serTimes = rows.map((r) => Number(r.ser_time));
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -73,8 +73,9 @@ export function rowLayout(header: readonly string[]): RowLayout | { error: strin
       'ttime',
     ];
     const missing = wanted.filter((n) => at(n) < 0);
-    if (missing.length > 0)
-      {return { error: `PBXware export lacks column(s) ${missing.join(', ')}` };}
+    if (missing.length > 0) {
+      return { error: `PBXware export lacks column(s) ${missing.join(', ')}` };
+    }
     return {
       kind: 'pbxware',
       columns: {
