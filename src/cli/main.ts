@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, type CliContext } from './context.js';
+import { registerSimulateCommand } from './simulate-command.js';
 import { registerStatsCommand } from './stats-command.js';
 
 /** Standard streams of the process, for {@link main}. */
@@ -42,6 +43,7 @@ export async function main(
 
   // Commands register here, one line each.
   registerStatsCommand(program, ctx);
+  registerSimulateCommand(program, ctx);
 
   try {
     await program.parseAsync([...argv]);
