@@ -630,19 +630,26 @@ export class FloorState {
         const a = this.agentFor(member, tracker, t);
         this.implicitMember(a, event.queue);
         const pausing = event.kind === 'PAUSE' || event.kind === 'PAUSEALL';
-        const targets = event.queue === null ? [...a.queues] : [event.queue];
+        // Only queues the agent is a member of can be paused (a PAUSE after a logoff is stale).
+        const targets =
+          event.queue === null
+            ? [...a.queues]
+            : a.queues.includes(event.queue)
+              ? [event.queue]
+              : [];
         if (pausing) {
           const wasPausedSomewhere = Object.keys(a.pausedQueues).length > 0 || a.globalPaused;
           // PAUSEALL carries no reason; the per-queue PAUSE lines that follow do (QL05): a
           // reason-less PAUSEALL on an already paused agent keeps the reason.
-          if (event.kind === 'PAUSE' || event.reason !== '' || !wasPausedSomewhere) {
+          const applies = targets.length > 0 || (event.queue === null && a.globalSession);
+          if (applies && (event.kind === 'PAUSE' || event.reason !== '' || !wasPausedSomewhere)) {
             a.lastReason = event.reason;
           }
           for (const q of targets) {
             if (event.kind === 'PAUSEALL' && q in a.pausedQueues && event.reason === '') continue;
             a.pausedQueues[q] = event.reason;
           }
-          if (event.queue === null) a.globalPaused = true;
+          if (event.queue === null && this.loggedIn(a)) a.globalPaused = true;
         } else {
           for (const q of targets) delete a.pausedQueues[q];
           if (event.queue === null) a.globalPaused = false;
