@@ -213,6 +213,9 @@ export class FloorState {
   private readonly waiting = new Map<string, Map<string, WaitingRec>>();
   /** Every queue ever seen. */
   private readonly queueNames = new Set<string>();
+  /** Derived indexes (not persisted; rebuilt by restore): agents in wrap-up, agents ringing. */
+  private readonly inWrapUp = new Set<string>();
+  private readonly ringingAgents = new Set<string>();
 
   constructor(options: FloorOptions = {}) {
     this.aliases = new Map(options.aliases ?? []);
@@ -342,7 +345,9 @@ export class FloorState {
       wrapUpSeconds: options?.wrapUpSeconds ?? snapshot.wrapUpSeconds,
     });
     for (const [id, a] of Object.entries(snapshot.agents)) {
-      state.agents.set(id, structuredClone(a) as AgentRec);
+      const rec = structuredClone(a) as AgentRec;
+      state.agents.set(id, rec);
+      state.index(rec);
     }
     for (const [q, calls] of Object.entries(snapshot.waiting)) {
       const map = new Map<string, WaitingRec>();
@@ -413,18 +418,30 @@ export class FloorState {
   }
 
   private expireWrapUps(now: number, tracker: ChangeTracker): void {
-    if (this.wrapUpMs <= 0) return;
-    for (const a of this.agents.values()) {
-      if (a.state === 'wrap_up' && a.lastCallEnd !== null) {
-        const end = a.lastCallEnd + this.wrapUpMs;
-        if (now >= end) {
-          tracker.agent(a.agent);
-          a.state = 'available';
-          a.reason = null;
-          a.since = end;
-        }
+    if (this.inWrapUp.size === 0) return;
+    for (const id of [...this.inWrapUp]) {
+      const a = this.agents.get(id);
+      if (a === undefined || a.state !== 'wrap_up' || a.lastCallEnd === null) {
+        this.inWrapUp.delete(id);
+        continue;
+      }
+      const end = a.lastCallEnd + this.wrapUpMs;
+      if (now >= end) {
+        tracker.agent(a.agent);
+        a.state = 'available';
+        a.reason = null;
+        a.since = end;
+        this.inWrapUp.delete(id);
       }
     }
+  }
+
+  /** Keeps the derived indexes in step with an agent record. */
+  private index(a: AgentRec): void {
+    if (a.state === 'wrap_up') this.inWrapUp.add(a.agent);
+    else this.inWrapUp.delete(a.agent);
+    if (a.ringing !== null) this.ringingAgents.add(a.agent);
+    else this.ringingAgents.delete(a.agent);
   }
 
   /** Finds or creates the agent record of a member name. */
@@ -519,6 +536,7 @@ export class FloorState {
       a.reason = reason;
       a.since = since;
     }
+    this.index(a);
   }
 
   private removeWaiting(callId: string, tracker: ChangeTracker): void {
@@ -529,7 +547,10 @@ export class FloorState {
 
   /** Ends the agent's ring for `callId` (or any ring when `callId` is null). */
   private endRings(callId: string | null, tracker: ChangeTracker, t: number): void {
-    for (const a of this.agents.values()) {
+    if (this.ringingAgents.size === 0) return;
+    for (const id of [...this.ringingAgents]) {
+      const a = this.agents.get(id);
+      if (a === undefined) continue;
       if (a.ringing !== null && (callId === null || a.ringing.callId === callId)) {
         tracker.agent(a.agent);
         a.ringing = null;
