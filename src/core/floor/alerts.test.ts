@@ -227,3 +227,29 @@ describe('alertMessage', () => {
     expect(keys(en)).toContain('queue.service_level');
   });
 });
+
+describe('R12 approved absences', () => {
+  it('an approval covering now silences the threshold; an overrun fires at the approval end', () => {
+    const floor = pausedFloor('Doctor');
+    const approved = (now: number): AlertInput => ({
+      ...floor.view(now),
+      approvedAbsences: [{ agent: 'PJSIP/1', from: ms(90), until: ms(100 + 1800) }],
+    });
+    expect(evaluateAlerts(approved(ms(700)), ms(700))).toEqual([]);
+    expect(evaluateAlerts(approved(ms(1899)), ms(1899))).toEqual([]);
+    const [overrun] = evaluateAlerts(approved(ms(1900)), ms(1900));
+    expect([overrun?.rule, overrun?.norm, overrun?.since, overrun?.id]).toEqual([
+      'absence.overrun',
+      'R12',
+      ms(1900),
+      `absence.overrun:PJSIP/1:${ms(1900)}`,
+    ]);
+    // Another agent's approval does not cover PJSIP/1.
+    const other: AlertInput = {
+      ...floor.view(ms(700)),
+      approvedAbsences: [{ agent: 'PJSIP/2', from: ms(0), until: ms(5000) }],
+    };
+    expect(evaluateAlerts(other, ms(700)).map((a) => a.rule)).toEqual(['absence.threshold']);
+    expect(alertMessage(overrun!, 'zh-TW')).toBe('PJSIP/1 核准的離席時間已結束，仍在暫停：Doctor');
+  });
+});

@@ -6,6 +6,9 @@
  *   the alert fires AT the threshold (10:00), not a second before (9:59).
  * - R12 `absence.reason_allowance` — the same, for a pause reason with its own allowance
  *   (e.g. `Lunch` 1800 s).
+ * - R12 `absence.overrun` — an approved absence (an input: the server's approved absence requests)
+ *   has ended and the agent is still paused; fires at the approval's end. While an approval covers
+ *   `now`, the two threshold rules stay silent for that agent.
  * - S2 `queue.longest_wait` — the longest-waiting caller of a queue has waited ≥ the threshold
  *   (default 60 s).
  * - S2 `queue.service_level` — today's service level of a queue (an input: the server computes it
@@ -24,6 +27,7 @@ export type AlertSeverity = 'info' | 'warning' | 'critical';
 export type AlertRule =
   | 'absence.threshold'
   | 'absence.reason_allowance'
+  | 'absence.overrun'
   | 'queue.longest_wait'
   | 'queue.service_level'
   | 'queue.no_agents';
@@ -72,6 +76,13 @@ export const DEFAULT_ALERT_SETTINGS = {
   serviceLevelMinOffered: 0,
 } as const;
 
+/** An approved absence (R12 flow): the agent may be away from `from` to `until` (epoch ms). */
+export interface ApprovedAbsence {
+  readonly agent: string;
+  readonly from: number;
+  readonly until: number;
+}
+
 /**
  * What the evaluator reads: the floor view, where a queue may carry the server's `today` KPIs
  * (`serviceLevel` as a fraction or `null`, `offered`) and its `serviceLevelTarget`.
@@ -85,6 +96,8 @@ export interface AlertInput {
     readonly serviceLevelTarget?: number;
     readonly today?: { readonly serviceLevel: number | null; readonly offered?: number };
   })[];
+  /** Approved absences; an approval applies to a pause it overlaps (`from ≤ now`, `until > since`). */
+  readonly approvedAbsences?: readonly ApprovedAbsence[];
 }
 
 /**
@@ -145,9 +158,35 @@ export function evaluateAlerts(
     });
   };
 
+  const approvals = new Map<string, ApprovedAbsence[]>();
+  for (const approval of view.approvedAbsences ?? []) {
+    const list = approvals.get(approval.agent) ?? [];
+    list.push(approval);
+    approvals.set(approval.agent, list);
+  }
+
   for (const a of view.agents) {
     if (a.state !== 'paused') continue;
     const reason = a.reason ?? '';
+    const covering = (approvals.get(a.agent) ?? []).filter(
+      (x) => x.from <= now && x.until > a.since,
+    );
+    if (covering.length > 0) {
+      const until = Math.max(...covering.map((x) => x.until));
+      if (now >= until) {
+        raise(
+          'R12',
+          'absence.overrun',
+          'warning',
+          a.agent,
+          null,
+          until,
+          { agent: a.agent, reason, approvedUntil: until },
+          a.since,
+        );
+      }
+      continue;
+    }
     const allowance = Object.prototype.hasOwnProperty.call(byReason, reason)
       ? byReason[reason]
       : undefined;
