@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, type CliContext } from './context.js';
+import { registerStatsCommand } from './stats-command.js';
 
 /**
  * Runs the CLI.
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)');
 
   // Commands register here, one line each.
+  registerStatsCommand(program, ctx);
 
   try {
     await program.parseAsync([...argv]);
