@@ -112,6 +112,22 @@ describe('shared queue_log cases: state_at_end', () => {
 });
 
 describe.runIf(sharedDataAvailable())('real PBXware queue_log (../shared/data)', () => {
+  it('a logoff during a call keeps the agent on_call until the call ends (lines 1-892)', () => {
+    const text = readFileSync(sharedDataPath('pbxware-queue-log', 'queue_log'), 'utf8');
+    const head = text.split('\n').slice(0, 892).join('\n');
+    const floor = new FloorState({
+      aliases: new Map([['Local/1144@callback-agent', 'Agent/1144']]),
+    });
+    replay(head, floor);
+    const a = floor.agentView('Agent/1144', 1543936560000);
+    expect([a.state, a.since, a.callId, a.queues]).toEqual([
+      'on_call',
+      1543936271000,
+      '1543936185.1258',
+      [],
+    ]);
+  });
+
   it('replays with the Local/NNNN@callback-agent → Agent/NNNN alias map', () => {
     const text = readFileSync(sharedDataPath('pbxware-queue-log', 'queue_log'), 'utf8');
     const aliases = new Map<string, string>();
@@ -133,7 +149,8 @@ describe.runIf(sharedDataAvailable())('real PBXware queue_log (../shared/data)',
       'Agent/1144',
     ]);
     // Logged in at the end (read from the file): 1109 (ADDMEMBER 1543914611), 1126 (1543914611),
-    // 1127 (1543940942), 1141 (1543940699). 1144 left at 1543936560, 1128 at 1543941762.
+    // 1127 (1543940942), 1141 (1543940699). 1144 logged off at 1543936560 during a call,
+    // 1128 at 1543941762.
     const loggedIn = view.agents.filter((a) => a.state !== 'logged_out').map((a) => a.agent);
     expect(loggedIn).toEqual(['Agent/1109', 'Agent/1126', 'Agent/1127', 'Agent/1141']);
     const pick = (id: string): unknown[] => {
@@ -149,7 +166,9 @@ describe.runIf(sharedDataAvailable())('real PBXware queue_log (../shared/data)',
     // 1126: COMPLETEAGENT 1543936004, then only ring attempts and custom OUT* verbs.
     expect(pick('Agent/1126')).toEqual(['available', 1543936004000, null, ['IT']]);
     expect(pick('Agent/1128')).toEqual(['logged_out', 1543941762000, null, []]);
-    expect(pick('Agent/1144')).toEqual(['logged_out', 1543936560000, null, []]);
+    // 1144 logged off (line 890-892, 1543936560) while on call 1543936185.1258 (CONNECT
+    // 1543936271, COMPLETEAGENT 1543937094 on line 904): a call wins, logged_out from its end.
+    expect(pick('Agent/1144')).toEqual(['logged_out', 1543937094000, null, []]);
     expect(byId.get('Agent/1127')?.memberNames).toEqual([
       'Local/1127@callback-agent',
       'Agent/1127',

@@ -83,7 +83,7 @@ describe('since: changes only with the state or the reason', () => {
 });
 
 describe('a call wins', () => {
-  it('paused during a call: on_call until the end, then the pause with its own since', () => {
+  it('paused during a call: on_call until the end, then the pause since the call end', () => {
     const f = new FloorState();
     feed(f, [
       at(0, ADD('sales', 'PJSIP/1')),
@@ -94,10 +94,10 @@ describe('a call wins', () => {
     expect(brief(f, 'PJSIP/1', 120)).toEqual(['on_call', null, 60]);
     expect(agent(f, 'PJSIP/1', 120).pausedQueues).toEqual(['sales']);
     feed(f, [at(200, 'c1|sales|PJSIP/1|COMPLETEAGENT|10|140|1')]);
-    expect(brief(f, 'PJSIP/1', 210)).toEqual(['paused', 'Lunch', 100]);
+    expect(brief(f, 'PJSIP/1', 210)).toEqual(['paused', 'Lunch', 200]);
   });
 
-  it('removed during a call: on_call until the end, then logged_out since the removal', () => {
+  it('removed during a call: on_call until the end, then logged_out since the call end', () => {
     const f = new FloorState();
     feed(f, [
       at(0, ADD('sales', 'PJSIP/1')),
@@ -108,7 +108,7 @@ describe('a call wins', () => {
     expect(brief(f, 'PJSIP/1', 120)).toEqual(['on_call', null, 60]);
     expect(agent(f, 'PJSIP/1', 120).queues).toEqual([]);
     feed(f, [at(200, 'c1|sales|PJSIP/1|COMPLETEAGENT|10|140|1')]);
-    expect(brief(f, 'PJSIP/1', 210)).toEqual(['logged_out', null, 100]);
+    expect(brief(f, 'PJSIP/1', 210)).toEqual(['logged_out', null, 200]);
   });
 });
 

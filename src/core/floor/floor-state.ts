@@ -507,8 +507,11 @@ export class FloorState {
 
   /**
    * Recomputes the shown state after an event at `t` (epoch ms). `since` changes only when the
-   * state or reason changes (floor-api.md): a paused state takes its pause's own start, a
-   * logged-out state the logoff time, anything else `t` — so `available` counts from a call's end.
+   * state or reason changes (floor-api.md) and is when the shown state began: `t` for most
+   * transitions, so `available` counts from a call's end. A pause or logoff that happened during a
+   * call shows from the call's end ("a call wins": the agent was on the phone until then, and the
+   * R12 absence timer must not count the call); a pause interrupted only by a ring keeps the
+   * pause's start.
    */
   private settle(a: AgentRec, t: number, force = false): void {
     const pauseReason = this.effectivePause(a);
@@ -521,11 +524,11 @@ export class FloorState {
     if (a.calls.length > 0) state = 'on_call';
     else if (!this.loggedIn(a)) {
       state = 'logged_out';
-      since = a.loggedOutAt ?? t;
+      since = Math.max(a.loggedOutAt ?? t, a.lastCallEnd ?? -Infinity);
     } else if (a.ringing !== null) state = 'ringing';
     else if (a.pause !== null) {
       state = 'paused';
-      since = a.pause.since;
+      since = Math.max(a.pause.since, a.lastCallEnd ?? -Infinity);
     } else if (this.wrapUpMs > 0 && a.lastCallEnd !== null && t < a.lastCallEnd + this.wrapUpMs) {
       state = 'wrap_up';
       since = a.lastCallEnd;
