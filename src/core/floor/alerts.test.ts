@@ -69,6 +69,17 @@ describe('R12 absence.threshold', () => {
     ]);
   });
 
+  it('a pause taken during a call is timed from the call end', () => {
+    const floor = floorWith([
+      [0, 'MANAGER|sales|PJSIP/1|ADDMEMBER|'],
+      [10, 'c1|sales|PJSIP/1|CONNECT|2|b|1'],
+      [20, 'NONE|sales|PJSIP/1|PAUSE|Break'],
+      [700, 'c1|sales|PJSIP/1|COMPLETEAGENT|2|690|1'],
+    ]);
+    expect(evaluateAlerts(floor.view(ms(1299)), ms(1299))).toEqual([]);
+    expect(evaluateAlerts(floor.view(ms(1300)), ms(1300))[0]?.since).toBe(ms(1300));
+  });
+
   it('keeps the id while the pause lasts, and a new pause gets a new id', () => {
     const floor = pausedFloor();
     const first = evaluateAlerts(floor.view(ms(700)), ms(700));

@@ -273,6 +273,19 @@ describe('ringing', () => {
     expect(brief(f, 'PJSIP/1', 95)).toEqual(['available', null, 94]);
   });
 
+  it('a pause interrupted only by a ring keeps its own start', () => {
+    const f = new FloorState();
+    feed(f, [
+      at(0, ADD('sales', 'PJSIP/1')),
+      at(10, 'NONE|sales|PJSIP/1|PAUSE|Break'),
+      at(20, 'c1|sales|NONE|ENTERQUEUE||0912000001|1'),
+      at(21, 'c1|sales|PJSIP/1|RINGSTART|'),
+    ]);
+    expect(brief(f, 'PJSIP/1', 22)).toEqual(['ringing', null, 21]);
+    feed(f, [at(36, 'c1|sales|PJSIP/1|RINGNOANSWER|15000')]);
+    expect(brief(f, 'PJSIP/1', 40)).toEqual(['paused', 'Break', 10]);
+  });
+
   it('a queue_log-only stream never shows ringing (RINGNOANSWER is not a ring start)', () => {
     const f = new FloorState();
     feed(f, [
