@@ -177,18 +177,29 @@ function removeValue(list: string[], value: string): void {
   if (i >= 0) list.splice(i, 1);
 }
 
-function agentKey(a: AgentRec): string {
+/** What an agent's view depends on, as a flat tuple compared element by element. */
+type AgentSignature = readonly (string | number | boolean | null)[];
+
+function agentSignature(a: AgentRec): AgentSignature {
   const call = a.calls[a.calls.length - 1];
-  return JSON.stringify([
+  let paused = '';
+  for (const q in a.pausedQueues) paused += `${q}\u0000`;
+  return [
     a.state,
     a.reason,
     a.since,
-    [...a.queues].sort(),
-    Object.keys(a.pausedQueues).sort(),
+    a.queues.join('\u0000'),
+    paused,
     call?.callId ?? null,
     call?.onHold ?? false,
-    a.memberNames,
-  ]);
+    a.memberNames.length, // member names only ever grow
+  ];
+}
+
+function sameSignature(x: AgentSignature | null, y: AgentSignature): boolean {
+  if (x === null || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /** Queues an agent is counted in: membership plus the queue of a call; when logged out, known queues. */
@@ -260,7 +271,8 @@ export class FloorState {
     const agents = [...this.agents.values()]
       .sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0))
       .map((a) => this.viewOf(a, now));
-    const queues = [...this.queueNames].sort().map((q) => this.queueViewAt(q, now, agents));
+    const counts = this.countsAt(now, null);
+    const queues = [...this.queueNames].sort().map((q) => this.queueViewAt(q, now, counts.get(q)));
     return { at: now, agents, queues };
   }
 
@@ -297,8 +309,7 @@ export class FloorState {
 
   /** One queue's view at `now` (epoch ms); an unknown queue shows empty. */
   queueView(queue: string, now: number): FloorQueueView {
-    const agents = [...this.agents.values()].map((a) => this.viewOf(a, now));
-    return this.queueViewAt(queue, now, agents);
+    return this.queueViewAt(queue, now, this.countsAt(now, queue).get(queue));
   }
 
   /** Agent ids known so far, unsorted. */
@@ -365,55 +376,67 @@ export class FloorState {
     return this.agents.get(id);
   }
 
+  /** Agent counts by state for every queue, in one pass over the agents. */
+  private countsAt(now: number, only: string | null): Map<string, QueueAgentCounts> {
+    const result = new Map<string, QueueAgentCounts>();
+    for (const rec of this.agents.values()) {
+      const view = this.viewOf(rec, now);
+      for (const queue of countedQueues(rec)) {
+        if (only !== null && queue !== only) continue;
+        let counts = result.get(queue);
+        if (counts === undefined) {
+          counts = { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, loggedOut: 0 };
+          result.set(queue, counts);
+        }
+        switch (view.state) {
+          case 'available':
+            // Available overall but paused in this queue: this queue cannot reach them.
+            if (queue in rec.pausedQueues) counts.paused++;
+            else counts.available++;
+            break;
+          case 'ringing':
+            counts.ringing++;
+            break;
+          case 'on_call':
+            counts.onCall++;
+            break;
+          case 'wrap_up':
+            counts.wrapUp++;
+            break;
+          case 'paused':
+            counts.paused++;
+            break;
+          case 'logged_out':
+            counts.loggedOut++;
+            break;
+        }
+      }
+    }
+    return result;
+  }
+
   private queueViewAt(
     queue: string,
     now: number,
-    agents: readonly FloorAgentView[],
+    counts: QueueAgentCounts | undefined,
   ): FloorQueueView {
     const calls = [...(this.waiting.get(queue)?.values() ?? [])].sort(
       (a, b) => a.since - b.since || (a.callId < b.callId ? -1 : 1),
     );
-    const counts: QueueAgentCounts = {
-      available: 0,
-      ringing: 0,
-      onCall: 0,
-      wrapUp: 0,
-      paused: 0,
-      loggedOut: 0,
-    };
-    for (const view of agents) {
-      const rec = this.agents.get(view.agent);
-      if (rec === undefined || !countedQueues(rec).includes(queue)) continue;
-      switch (view.state) {
-        case 'available':
-          // Available overall but paused in this queue: this queue cannot reach them.
-          if (view.pausedQueues.includes(queue)) counts.paused++;
-          else counts.available++;
-          break;
-        case 'ringing':
-          counts.ringing++;
-          break;
-        case 'on_call':
-          counts.onCall++;
-          break;
-        case 'wrap_up':
-          counts.wrapUp++;
-          break;
-        case 'paused':
-          counts.paused++;
-          break;
-        case 'logged_out':
-          counts.loggedOut++;
-          break;
-      }
-    }
     const first = calls[0];
     return {
       queue,
       waiting: calls.length,
       longestWait: first === undefined ? 0 : Math.max(0, Math.floor((now - first.since) / 1000)),
       waitingCalls: calls.map((w) => ({ callId: w.callId, since: w.since, callerId: w.callerId })),
-      agents: counts,
+      agents: counts ?? {
+        available: 0,
+        ringing: 0,
+        onCall: 0,
+        wrapUp: 0,
+        paused: 0,
+        loggedOut: 0,
+      },
     };
   }
 
@@ -836,7 +859,7 @@ export class FloorState {
 
 /** Records agent keys before a change and reports real differences afterwards. */
 class ChangeTracker {
-  private readonly before = new Map<string, { key: string | null; queues: string[] }>();
+  private readonly before = new Map<string, { key: AgentSignature | null; queues: string[] }>();
   private readonly queues = new Set<string>();
 
   constructor(private readonly floor: FloorState) {}
@@ -845,7 +868,7 @@ class ChangeTracker {
     if (this.before.has(id)) return;
     const rec = this.floor.peekAgent(id);
     this.before.set(id, {
-      key: rec === undefined ? null : agentKey(rec),
+      key: rec === undefined ? null : agentSignature(rec),
       queues: this.floor.countedQueuesOf(id),
     });
   }
@@ -859,7 +882,7 @@ class ChangeTracker {
     for (const [id, prev] of this.before) {
       const rec = this.floor.peekAgent(id);
       if (rec === undefined) continue;
-      if (agentKey(rec) === prev.key) continue;
+      if (sameSignature(prev.key, agentSignature(rec))) continue;
       agents.push(id);
       for (const q of prev.queues) this.queues.add(q);
       for (const q of this.floor.countedQueuesOf(id)) this.queues.add(q);
