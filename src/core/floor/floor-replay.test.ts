@@ -47,6 +47,8 @@ function caseFile(id: string, ext: string): string {
     QL10: 'QL10-caller-hangs-up-after-agent-answers',
     QL12: 'QL12-transfers-end-the-agent-leg',
     QL18: 'QL18-ringnoanswer-storm-and-autopause',
+    QL13: 'QL13-agent-in-two-queues-counted-once',
+    QL15: 'QL15-overflow-multi-stint',
   };
   const base = files[id];
   if (base === undefined) throw new Error(`no case ${id}`);
@@ -108,6 +110,47 @@ describe('shared queue_log cases: state_at_end', () => {
     ]);
     expect(view.agents.find((a) => a.agent === 'PJSIP/371')?.state).toBe('available');
     expect(view.queues[0]).toMatchObject({ queue: 'support', waiting: 0, longestWait: 0 });
+  });
+});
+
+describe('shared queue_log cases: the floor during the case', () => {
+  const prefix = (id: string, lines: number): string =>
+    caseFile(id, 'queue_log').split('\n').slice(0, lines).join('\n');
+
+  it('QL13: an agent in two queues on a support call counts as onCall in both', () => {
+    // First 7 lines (an out-of-order ENTERQUEUE included), viewed at 1718120110.
+    const floor = new FloorState();
+    replay(prefix('QL13', 7), floor);
+    const view = floor.view(1718120110000);
+    const a321 = view.agents.find((a) => a.agent === 'PJSIP/321');
+    expect([a321?.state, a321?.since, a321?.callId, a321?.queues]).toEqual([
+      'on_call',
+      1718120106000,
+      '1718120100.131',
+      ['sales', 'support'],
+    ]);
+    expect(
+      view.queues.map((q) => [q.queue, q.waiting, q.agents.onCall, q.agents.available]),
+    ).toEqual([
+      ['sales', 0, 2, 0],
+      ['support', 0, 1, 0],
+    ]);
+  });
+
+  it('QL15: an overflow moves the caller and restarts longestWait', () => {
+    const floor = new FloorState();
+    replay(prefix('QL15', 3), floor);
+    const view = floor.view(1718140070000);
+    // Entered support at 1718140061: 9 s at 1718140070 (not 70 s from the sales entry).
+    expect(view.queues.map((q) => [q.queue, q.waiting, q.longestWait])).toEqual([
+      ['sales', 0, 0],
+      ['support', 1, 9],
+    ]);
+    replay(caseFile('QL15', 'queue_log').split('\n').slice(3).join('\n'), floor);
+    const end = floor.view(1718140201000);
+    expect(end.agents.map((a) => [a.agent, a.state, a.since])).toEqual([
+      ['PJSIP/341', 'available', 1718140201000],
+    ]);
   });
 });
 
