@@ -418,6 +418,28 @@ describe('member names and changes', () => {
     expect(f.view(ms(50)).agents.map((x) => x.agent)).toEqual(['lin.mei']);
   });
 
+  it('applyAll returns the union of a batch’s changes', () => {
+    const f = new FloorState();
+    expect(
+      f.applyAll([
+        at(0, ADD('support', 'PJSIP/501')),
+        at(0, ADD('sales', 'PJSIP/501')),
+        at(0, 'c1|billing|NONE|ENTERQUEUE||0912000001|1'),
+      ]),
+    ).toEqual({ agents: ['PJSIP/501'], queues: ['billing', 'sales', 'support'] });
+    expect(
+      f.applyAll([
+        at(600, 'NONE|NONE|PJSIP/501|PAUSEALL|'),
+        at(600, 'NONE|support|PJSIP/501|PAUSE|Lunch'),
+        at(600, 'NONE|sales|PJSIP/501|PAUSE|Lunch'),
+      ]),
+    ).toEqual({ agents: ['PJSIP/501'], queues: ['sales', 'support'] });
+    expect(f.applyAll([at(700, 'NONE|sales|PJSIP/501|PAUSE|Lunch')])).toEqual({
+      agents: [],
+      queues: [],
+    });
+  });
+
   it('a queue-less logoff (chan_agent) ends every session of the agent', () => {
     const f = new FloorState();
     feed(f, [

@@ -257,6 +257,22 @@ export class FloorState {
   }
 
   /**
+   * Applies a batch of events (e.g. all the sequencer released for one read) and returns the union
+   * of their changes, so the server sends one delta per agent/queue per batch (a PAUSEALL followed
+   * by per-queue PAUSE lines then gives one agent delta).
+   */
+  applyAll(events: Iterable<TelephonyEvent>): FloorChanges {
+    const agents = new Set<string>();
+    const queues = new Set<string>();
+    for (const event of events) {
+      const changes = this.apply(event);
+      for (const id of changes.agents) agents.add(id);
+      for (const q of changes.queues) queues.add(q);
+    }
+    return { agents: [...agents].sort(), queues: [...queues].sort() };
+  }
+
+  /**
    * Moves wrap-ups that ended by `now` (epoch ms) to `available` and reports the change; call it on
    * the server's tick so clients get the delta without waiting for the next event.
    */
