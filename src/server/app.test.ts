@@ -69,6 +69,7 @@ async function harness(db?: TestDatabase, nowMs = (T0 + 120) * 1000): Promise<Ha
 }
 
 const quiet: CliContext = {
+  stdin: process.stdin,
   stdout: { write: () => true } as unknown as NodeJS.WritableStream,
   stderr: { write: () => true } as unknown as NodeJS.WritableStream,
   stderrIsTTY: false,
