@@ -261,6 +261,33 @@ describe('the floor API', () => {
     expect(agent.agents.map((a) => a.agent)).toEqual(['PJSIP/1001']);
   });
 
+  it('opens the R12 absence alert at the threshold, with the message in the requested language', async () => {
+    const pausedAt = T0 + 10;
+    const early = await harness(undefined, (pausedAt + 599) * 1000);
+    await early.app.inject({ method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 3) });
+    early.hub.evaluateAlerts();
+    expect((await early.app.inject('/api/floor')).json<{ alerts: unknown[] }>().alerts).toEqual([]);
+
+    const { app, hub } = await harness(undefined, (pausedAt + 600) * 1000);
+    await app.inject({ method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 3) });
+    hub.evaluateAlerts();
+    const en = (await app.inject('/api/floor')).json<{
+      alerts: { norm: string; rule: string; agent: string; since: number; message: string }[];
+    }>();
+    expect(en.alerts).toHaveLength(1);
+    expect(en.alerts[0]).toMatchObject({
+      norm: 'R12',
+      rule: 'absence.threshold',
+      agent: 'PJSIP/1001',
+      since: (pausedAt + 600) * 1000,
+    });
+    const zh = (
+      await app.inject({ url: '/api/floor', headers: { 'accept-language': 'zh-TW,zh;q=0.9' } })
+    ).json<{ alerts: { message: string }[] }>();
+    expect(zh.alerts[0]!.message).not.toBe(en.alerts[0]!.message);
+    expect(zh.alerts[0]!.message).toMatch(/[\u4e00-\u9fff]/);
+  });
+
   it('publishes the OpenAPI document and the interactive docs', async () => {
     const { app } = await harness();
     const doc = (await app.inject('/api/openapi.json')).json<{

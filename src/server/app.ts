@@ -33,6 +33,7 @@ import {
   EventsBody,
   EventsResponse,
   HealthResponse,
+  LangQuery,
   ReportParams,
   ReportQuery,
 } from './schemas.js';
@@ -54,6 +55,13 @@ export interface AppDeps {
 
 /** SPA routes served with the UI's index.html. */
 const SPA_ROUTES = ['/wallboard', '/reports', '/floor', '/agents', '/qa', '/settings'];
+
+/** The requester's language: `?lang=`, else the first Accept-Language tag, else English. */
+function localeOf(lang: string | undefined, acceptLanguage: string | undefined): string | null {
+  if (lang !== undefined) return lang;
+  const first = acceptLanguage?.split(',')[0]?.split(';')[0]?.trim();
+  return first === undefined || first === '' ? null : first;
+}
 
 function fieldOf(instancePath: string): string {
   const parts = instancePath.split('/').filter((p) => p !== '');
@@ -151,17 +159,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get(
     '/api/floor',
-    { schema: { summary: 'The live floor: agents, queues (with today’s KPIs) and open alerts' } },
-    () => deps.hub.floor(),
+    {
+      schema: {
+        summary: 'The live floor: agents, queues (with today’s KPIs) and open alerts',
+        querystring: LangQuery,
+      },
+    },
+    (request) => deps.hub.floor(localeOf(request.query.lang, request.headers['accept-language'])),
   );
 
   app.get(
     '/api/live',
-    { websocket: true, schema: { summary: 'Live floor changes (WebSocket)', hide: false } },
-    (socket) => {
-      const unsubscribe = deps.hub.subscribe((message) => {
-        if (socket.readyState === socket.OPEN) socket.send(message);
-      });
+    {
+      websocket: true,
+      schema: { summary: 'Live floor changes (WebSocket)', querystring: LangQuery },
+    },
+    (socket, request) => {
+      const unsubscribe = deps.hub.subscribe(
+        (message) => {
+          if (socket.readyState === socket.OPEN) socket.send(message);
+        },
+        localeOf(request.query.lang, request.headers['accept-language']),
+      );
       socket.on('close', unsubscribe);
       socket.on('error', unsubscribe);
     },
@@ -169,7 +188,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get(
     '/api/live/sse',
-    { schema: { summary: 'Live floor changes (server-sent events twin of /api/live)' } },
+    {
+      schema: {
+        summary: 'Live floor changes (server-sent events twin of /api/live)',
+        querystring: LangQuery,
+      },
+    },
     (request, reply) => {
       reply.hijack();
       const raw = reply.raw;
@@ -179,9 +203,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
-      const unsubscribe = deps.hub.subscribe((message) => {
-        raw.write(`data: ${message}\n\n`);
-      });
+      const unsubscribe = deps.hub.subscribe(
+        (message) => {
+          raw.write(`data: ${message}\n\n`);
+        },
+        localeOf(request.query.lang, request.headers['accept-language']),
+      );
       const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
       request.raw.on('close', () => {
         clearInterval(keepAlive);

@@ -22,6 +22,7 @@
  * | --web-root | CALLFLOOR_WEB_ROOT | webRoot | dist/web |
  * | --log-level | CALLFLOOR_LOG_LEVEL | logLevel | info |
  * | --config | CALLFLOOR_CONFIG | — | (none) |
+ * | — | — | alerts | `{ absenceThresholdSeconds: 600, absenceByReason: {}, longestWaitSeconds: 60, serviceLevelMinOffered: 0 }` |
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -79,13 +80,26 @@ const ConfigSchema = z.object({
   reorderWindow: numberish.pipe(z.number().min(0).max(3600)).default(2),
   webRoot: z.string().min(1).default('dist/web'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Alert thresholds (config file only): R12 absence and S2 queue rules. */
+  alerts: z
+    .object({
+      absenceThresholdSeconds: z.number().positive().optional(),
+      absenceByReason: z.record(z.string(), z.number().positive()).optional(),
+      longestWaitSeconds: z.number().positive().optional(),
+      serviceLevelMinOffered: z.number().min(0).optional(),
+    })
+    .strict()
+    .default({}),
 });
 
 /** The validated configuration. */
 export type ServerConfig = Readonly<z.output<typeof ConfigSchema>>;
 
+/** Keys set by flag, environment or config file (`alerts` is config-file only). */
+type EnvKey = Exclude<keyof ServerConfig, 'alerts'>;
+
 /** Environment variable of each key. */
-export const ENV_NAMES: Readonly<Record<keyof ServerConfig, string>> = {
+export const ENV_NAMES: Readonly<Record<EnvKey, string>> = {
   host: 'CALLFLOOR_HOST',
   port: 'CALLFLOOR_PORT',
   db: 'CALLFLOOR_DB',
@@ -113,7 +127,7 @@ export const ENV_NAMES: Readonly<Record<keyof ServerConfig, string>> = {
  * @throws ConfigError listing every invalid value (and an unreadable config file)
  */
 export function loadConfig(
-  flags: Partial<Record<keyof ServerConfig, unknown>>,
+  flags: Partial<Record<EnvKey, unknown>>,
   env: NodeJS.ProcessEnv,
   configFile: string | null = env.CALLFLOOR_CONFIG === '' ? null : (env.CALLFLOOR_CONFIG ?? null),
 ): ServerConfig {
@@ -128,13 +142,14 @@ export function loadConfig(
     } catch (error) {
       throw new ConfigError([`config file ${configFile}: ${(error as Error).message}`]);
     }
-    const unknownKeys = Object.keys(fromFile).filter((k) => !(k in ENV_NAMES));
+    const unknownKeys = Object.keys(fromFile).filter((k) => !(k in ENV_NAMES) && k !== 'alerts');
     if (unknownKeys.length > 0) {
       throw new ConfigError(unknownKeys.map((k) => `config file ${configFile}: unknown key ${k}`));
     }
   }
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(ENV_NAMES) as (keyof ServerConfig)[]) {
+  if (fromFile.alerts !== undefined) raw.alerts = fromFile.alerts;
+  for (const key of Object.keys(ENV_NAMES) as EnvKey[]) {
     const envValue = env[ENV_NAMES[key]] ?? (key === 'tz' ? env.TZ : undefined);
     const value = flags[key] ?? (envValue === '' ? undefined : envValue) ?? fromFile[key];
     if (value !== undefined) raw[key] = value;
@@ -144,7 +159,7 @@ export function loadConfig(
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const key = String(issue.path[0] ?? '');
-        const env = ENV_NAMES[key as keyof ServerConfig];
+        const env = ENV_NAMES[key as EnvKey] as string | undefined;
         return `${key}${env !== undefined ? ` (${env})` : ''}: ${issue.message}`;
       }),
     );

@@ -70,3 +70,8 @@ export const ReportQuery = z.object({
 
 /** Report kinds. */
 export const ReportParams = z.object({ kind: z.enum(['queues', 'agents', 'intervals']) });
+
+/** `?lang=` of the floor endpoints: language of alert messages (BCP 47; en, zh-TW, zh-CN). */
+export const LangQuery = z.object({
+  lang: z.string().min(2).max(35).optional().describe('alert message language, e.g. zh-TW'),
+});

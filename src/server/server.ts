@@ -86,7 +86,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     restore: !demo,
     logger: logger.child({ module: 'ingest' }),
     onChanges: (changes) => hub?.publish(changes),
-    onTick: (changes) => hub?.refresh(changes),
+    onTick: (changes) => hub?.tick(changes),
   });
   hub = new LiveHub({
     engine: () => {
@@ -98,6 +98,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     mode,
     serviceLevelTarget: config.slTarget,
+    alerts: config.alerts,
   });
   await ingest.start();
 

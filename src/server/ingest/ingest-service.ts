@@ -36,7 +36,7 @@ export interface IngestServiceOptions {
   readonly snapshotId: string;
   /** Restore the stored snapshot at start (false for the demo, whose simulator restarts). */
   readonly restore: boolean;
-  /** Commit period, ms (default 500). */
+  /** Commit period, ms (default 1000). */
   readonly commitIntervalMs?: number;
   /** Tick period, ms (default 1000). */
   readonly tickMs?: number;
@@ -66,6 +66,7 @@ export class IngestService {
   private running: TelephonySource[] = [];
   private commitTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
+  private tickStarter: NodeJS.Timeout | null = null;
   private committing: Promise<boolean> | null = null;
   private recovering: Promise<void> | null = null;
   private readonly now: () => number;
@@ -99,6 +100,7 @@ export class IngestService {
   async stop(): Promise<void> {
     if (this.commitTimer !== null) clearInterval(this.commitTimer);
     if (this.tickTimer !== null) clearInterval(this.tickTimer);
+    if (this.tickStarter !== null) clearTimeout(this.tickStarter);
     this.commitTimer = null;
     this.tickTimer = null;
     await this.stopSources();
