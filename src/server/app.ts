@@ -4,6 +4,7 @@
  * websocket), then the error handlers, then the routes, then the UI (static files).
  */
 import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -186,6 +187,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
+  // Server-sent event streams are hijacked replies: end them when the app closes (graceful stop).
+  const sseStreams = new Set<ServerResponse>();
+  app.addHook('preClose', (done) => {
+    for (const stream of sseStreams) stream.end();
+    sseStreams.clear();
+    done();
+  });
+
   app.get(
     '/api/live/sse',
     {
@@ -209,10 +218,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         },
         localeOf(request.query.lang, request.headers['accept-language']),
       );
+      sseStreams.add(raw);
       const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
       request.raw.on('close', () => {
         clearInterval(keepAlive);
         unsubscribe();
+        sseStreams.delete(raw);
       });
     },
   );
