@@ -78,12 +78,12 @@ describe('startServer with no telephony source', () => {
       const controller = new AbortController();
       const sse = await fetch(`${server.url}/api/live/sse`, { signal: controller.signal });
       expect(sse.headers.get('content-type')).toContain('text/event-stream');
-      const reader = sse.body!.getReader();
+      const reader = (sse.body as ReadableStream<Uint8Array>).getReader();
       let text = '';
       while (!text.includes('\n\n')) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += Buffer.from(value).toString('utf8');
+        const chunk: ReadableStreamReadResult<Uint8Array> = await reader.read();
+        if (chunk.done) break;
+        text += Buffer.from(chunk.value).toString('utf8');
       }
       // Stop with the stream still open: the close must not wait for the client.
       await server.close();
