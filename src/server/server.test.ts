@@ -81,7 +81,7 @@ describe('startServer with no telephony source', () => {
       const reader = (sse.body as ReadableStream<Uint8Array>).getReader();
       let text = '';
       while (!text.includes('\n\n')) {
-        const chunk: ReadableStreamReadResult<Uint8Array> = await reader.read();
+        const chunk = await reader.read();
         if (chunk.done) break;
         text += Buffer.from(chunk.value).toString('utf8');
       }
