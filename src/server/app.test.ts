@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -32,7 +35,11 @@ afterEach(async () => {
   }
 });
 
-async function harness(db?: TestDatabase, nowMs = (T0 + 120) * 1000): Promise<Harness> {
+async function harness(
+  db?: TestDatabase,
+  nowMs = (T0 + 120) * 1000,
+  webRoot = '/nonexistent',
+): Promise<Harness> {
   const database = db ?? (await sqliteTestDatabase());
   const logger = pino({ level: 'silent' });
   let hub: LiveHub | null = null;
@@ -59,7 +66,7 @@ async function harness(db?: TestDatabase, nowMs = (T0 + 120) * 1000): Promise<Ha
     hub,
     mode: 'live',
     settings,
-    webRoot: '/nonexistent',
+    webRoot,
     logger: false,
     now: () => nowMs,
   });
@@ -303,6 +310,27 @@ describe('the floor API', () => {
     expect(ui.body).toContain('swagger');
     const root = await app.inject('/');
     expect(root.body).toContain('npm run build');
+  });
+
+  it('serves the built UI with an SPA fallback for its routes', async () => {
+    const web = mkdtempSync(join(tmpdir(), 'callfloor-web-'));
+    try {
+      mkdirSync(join(web, 'assets'));
+      writeFileSync(join(web, 'index.html'), '<!doctype html><div id="root"></div>');
+      writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1);');
+      const { app } = await harness(undefined, undefined, web);
+      expect((await app.inject('/')).body).toContain('id="root"');
+      const wallboard = await app.inject('/wallboard');
+      expect(wallboard.statusCode).toBe(200);
+      expect(wallboard.body).toContain('id="root"');
+      expect((await app.inject('/reports/queues')).body).toContain('id="root"');
+      expect((await app.inject('/assets/app.js')).body).toBe('console.log(1);');
+      const api = await app.inject('/api/unknown');
+      expect(api.statusCode).toBe(404);
+      expect(api.json()).toMatchObject({ error: { code: 'not_found' } });
+    } finally {
+      rmSync(web, { recursive: true, force: true });
+    }
   });
 
   it('sends a snapshot on connect, then agent and queue changes over WebSocket', async () => {
