@@ -41,7 +41,9 @@ export const ESL_DEFAULT_PORT = 8021;
 export function parseAmiUrl(text: string): AmiConfig {
   const body = stripScheme(text, 'ami', '--ami');
   const at = body.lastIndexOf('@');
-  if (at < 0) throw new ConnectorConfigError('--ami: expected USER:SECRET@HOST[:PORT], no "@" found');
+  if (at < 0) {
+    throw new ConnectorConfigError('--ami: expected USER:SECRET@HOST[:PORT], no "@" found');
+  }
   const credentials = body.slice(0, at);
   const colon = credentials.indexOf(':');
   if (colon < 0) {
@@ -82,7 +84,9 @@ function stripScheme(text: string, scheme: string, option: string): string {
   const trimmed = text.trim();
   if (trimmed === '') throw new ConnectorConfigError(`${option}: empty value`);
   const prefix = `${scheme}://`;
-  if (trimmed.toLowerCase().startsWith(prefix)) return trimmed.slice(prefix.length).replace(/\/$/, '');
+  if (trimmed.toLowerCase().startsWith(prefix)) {
+    return trimmed.slice(prefix.length).replace(/\/$/, '');
+  }
   if (/^[a-z]+:\/\//i.test(trimmed)) {
     throw new ConnectorConfigError(`${option}: unsupported scheme, expected ${prefix} or none`);
   }
@@ -97,7 +101,11 @@ function decode(text: string, option: string, part: string): string {
   }
 }
 
-function hostPort(text: string, defaultPort: number, option: string): { host: string; port: number } {
+function hostPort(
+  text: string,
+  defaultPort: number,
+  option: string,
+): { host: string; port: number } {
   let host: string;
   let portText: string | undefined;
   if (text.startsWith('[')) {

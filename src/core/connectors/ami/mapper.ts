@@ -333,7 +333,8 @@ export class AmiEventMapper {
         agent: null,
         key: null,
         position: numberOrNull(amiField(packet, 'Position')),
-        origPosition: numberOrNull(amiField(packet, 'OriginalPosition')) ?? call?.origPosition ?? null,
+        origPosition:
+          numberOrNull(amiField(packet, 'OriginalPosition')) ?? call?.origPosition ?? null,
         waitTime: numberOrNull(amiField(packet, 'HoldTime')),
       },
     ];

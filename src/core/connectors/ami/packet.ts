@@ -155,7 +155,10 @@ export class AmiPacketParser {
       return;
     }
     const key = line.slice(0, colon);
-    const value = line.slice(colon + 1).replace(/^ /, '').trimEnd();
+    const value = line
+      .slice(colon + 1)
+      .replace(/^ /, '')
+      .trimEnd();
     this.headers.push({ key, value });
     if (this.headers.length === 1 && key.toLowerCase() === 'response' && value === 'Follows') {
       this.follows = true;

@@ -48,7 +48,10 @@ export class EslPacketParser {
     let offset = 0;
     for (;;) {
       // Skip stray blank lines between packets.
-      while (offset < this.buffer.length && (this.buffer[offset] === LF || this.buffer[offset] === 13)) {
+      while (
+        offset < this.buffer.length &&
+        (this.buffer[offset] === LF || this.buffer[offset] === 13)
+      ) {
         offset++;
       }
       const end = findBlankLine(this.buffer, offset);

@@ -16,6 +16,7 @@
  * | bridge-agent-fail | RINGNOANSWER (ringtime ms = (CC-Agent-Aborted-Time − CC-Agent-Called-Time) × 1000); RINGCANCELED when CC-Hangup-Cause is `ORIGINATOR_CANCEL` (ring-all: another agent answered) | |
  * | member-queue-end, CC-Cause `Cancel` | by CC-Cancel-Reason: `BREAK_OUT`/`NONE` (caller hung up; mod_callcenter turns NONE into BREAK_OUT when no agent was found) → ABANDON; `TIMEOUT` → EXITWITHTIMEOUT; `NO_AGENT_TIMEOUT` → EXITEMPTY; `EXIT_WITH_KEY` → EXITWITHKEY (key = `variable_cc_exit_key`) | waittime = CC-Member-Leaving-Time − CC-Member-Joined-Time |
  * | member-queue-end, CC-Cause `Terminated` | none (the answered call already ended with bridge-agent-end) | |
+ * | CHANNEL_HOLD / CHANNEL_UNHOLD (core events, Unique-ID of either leg) | HOLD / UNHOLD with the caller's UUID | |
  *
  * The call id is the caller channel's UUID (`CC-Member-Session-UUID`), FreeSWITCH's equivalent of
  * Asterisk's uniqueid. Agent status is per agent in mod_callcenter (not per queue): the queues
@@ -38,6 +39,9 @@ const NO_QUEUE = '\u0000';
 interface FsCall {
   readonly queue: string;
   connected: boolean;
+  agent: string | null;
+  agentLeg: string | null;
+  onHold: boolean;
 }
 
 /** mod_callcenter agent status → membership observation, or `null` for an unknown status. */
@@ -62,6 +66,8 @@ export class CallcenterMapper {
   private readonly tiers = new Map<string, Set<string>>();
   private readonly calls = new Map<string, FsCall>();
   private readonly delivered = new BoundedSet(50_000);
+  /** Agent channel UUID (CC-Agent-UUID) → caller session UUID. */
+  private readonly agentLegs = new Map<string, string>();
 
   /** Current membership (queue `\u0000` = tiers unknown). */
   memberList(): LiveMember[] {
@@ -80,6 +86,14 @@ export class CallcenterMapper {
    */
   map(event: EslEvent, receivedAt: number): TelephonyEvent[] {
     const h = (name: string): string | null => event.headers.get(name) ?? null;
+    const eventName = h('Event-Name');
+    if (eventName === 'CHANNEL_HOLD' || eventName === 'CHANNEL_UNHOLD') {
+      return this.hold(
+        h('Unique-ID'),
+        eventName === 'CHANNEL_HOLD',
+        fsEventTime(event) ?? receivedAt,
+      );
+    }
     if (h('Event-Subclass') !== 'callcenter::info') return [];
     const time = fsEventTime(event) ?? receivedAt;
     const queue = h('CC-Queue');
@@ -87,18 +101,38 @@ export class CallcenterMapper {
     const agent = h('CC-Agent');
     switch (h('CC-Action')) {
       case 'agent-status-change':
-        return agent === null ? [] : this.agentStatusChange(agent, h('CC-Agent-Status') ?? '', time);
+        return agent === null
+          ? []
+          : this.agentStatusChange(agent, h('CC-Agent-Status') ?? '', time);
       case 'member-queue-start': {
         if (queue === null || callId === null) return [];
-        return this.enter(time, callId, queue, h('CC-Member-CID-Number'), h('CC-Member-CID-Name'), false);
+        return this.enter(
+          time,
+          callId,
+          queue,
+          h('CC-Member-CID-Number'),
+          h('CC-Member-CID-Name'),
+          false,
+        );
       }
       case 'agent-offering':
         if (queue === null || callId === null) return [];
         return [{ kind: 'RINGSTART', time, callId, queue, agent }];
       case 'bridge-agent-start': {
         if (queue === null || callId === null) return [];
-        const call = this.calls.get(callId);
-        if (call) call.connected = true;
+        const agentLeg = h('CC-Agent-UUID');
+        const call = this.calls.get(callId) ?? {
+          queue,
+          connected: false,
+          agent,
+          agentLeg,
+          onHold: false,
+        };
+        call.connected = true;
+        call.agent = agent;
+        call.agentLeg = agentLeg;
+        this.calls.set(callId, call);
+        if (agentLeg !== null) this.agentLegs.set(agentLeg, callId);
         const answered = numberOrNull(h('CC-Agent-Answered-Time'));
         const joined = numberOrNull(h('CC-Member-Joined-Time'));
         const called = numberOrNull(h('CC-Agent-Called-Time'));
@@ -117,6 +151,8 @@ export class CallcenterMapper {
       }
       case 'bridge-agent-end': {
         if (queue === null || callId === null) return [];
+        const ended = this.calls.get(callId);
+        if (ended?.agentLeg) this.agentLegs.delete(ended.agentLeg);
         this.calls.delete(callId);
         const answered = numberOrNull(h('CC-Agent-Answered-Time'));
         const disposition = h('variable_sip_hangup_disposition') ?? '';
@@ -136,7 +172,10 @@ export class CallcenterMapper {
       }
       case 'bridge-agent-fail': {
         if (queue === null || callId === null) return [];
-        const ring = diff(numberOrNull(h('CC-Agent-Aborted-Time')), numberOrNull(h('CC-Agent-Called-Time')));
+        const ring = diff(
+          numberOrNull(h('CC-Agent-Aborted-Time')),
+          numberOrNull(h('CC-Agent-Called-Time')),
+        );
         const cancelled = h('CC-Hangup-Cause') === 'ORIGINATOR_CANCEL';
         return [
           {
@@ -153,7 +192,10 @@ export class CallcenterMapper {
         if (queue === null || callId === null) return [];
         this.calls.delete(callId);
         if (h('CC-Cause') !== 'Cancel') return [];
-        const wait = diff(numberOrNull(h('CC-Member-Leaving-Time')), numberOrNull(h('CC-Member-Joined-Time')));
+        const wait = diff(
+          numberOrNull(h('CC-Member-Leaving-Time')),
+          numberOrNull(h('CC-Member-Joined-Time')),
+        );
         const reason = h('CC-Cancel-Reason') ?? 'NONE';
         const kind =
           reason === 'TIMEOUT'
@@ -214,7 +256,11 @@ export class CallcenterMapper {
     for (const m of this.members.list()) {
       const stillTiered = m.queue === NO_QUEUE || newTiers.get(m.agent)?.has(m.queue) === true;
       if (!stillTiered) {
-        out.push(...this.fix(this.members.observe(now, { queue: m.queue, agent: m.agent, present: false })));
+        out.push(
+          ...this.fix(
+            this.members.observe(now, { queue: m.queue, agent: m.agent, present: false }),
+          ),
+        );
       }
     }
     this.tiers.clear();
@@ -236,9 +282,24 @@ export class CallcenterMapper {
       const queue = row.queue ?? '';
       if (callId === '' || queue === '') continue;
       const joined = numberOrNull(row.joined_epoch) ?? now;
-      out.push(...this.enter(joined, callId, queue, row.cid_number ?? null, row.cid_name ?? null, true));
+      out.push(
+        ...this.enter(joined, callId, queue, row.cid_number ?? null, row.cid_name ?? null, true),
+      );
     }
     return out;
+  }
+
+  /**
+   * CHANNEL_HOLD / CHANNEL_UNHOLD (FreeSWITCH event list) on either leg of a connected queue call
+   * → HOLD / UNHOLD with the caller's UUID; holds outside queue calls are ignored.
+   */
+  private hold(uniqueId: string | null, on: boolean, time: number): TelephonyEvent[] {
+    if (uniqueId === null) return [];
+    const callId = this.calls.get(uniqueId)?.connected ? uniqueId : this.agentLegs.get(uniqueId);
+    const call = callId === undefined ? undefined : this.calls.get(callId);
+    if (callId === undefined || !call || call.onHold === on) return [];
+    call.onHold = on;
+    return [{ kind: on ? 'HOLD' : 'UNHOLD', time, callId, queue: call.queue, agent: call.agent }];
   }
 
   private enter(
@@ -252,7 +313,7 @@ export class CallcenterMapper {
     const key = `${callId}@${queue}`;
     if (fromSnapshot && this.delivered.has(key)) return [];
     this.delivered.add(key);
-    this.calls.set(callId, { queue, connected: false });
+    this.calls.set(callId, { queue, connected: false, agent: null, agentLeg: null, onHold: false });
     return [
       {
         kind: 'ENTERQUEUE',
