@@ -55,6 +55,8 @@ interface CallState {
   onHold: boolean;
   /** QueueCallerLeave seen without an abandon or connect yet: its time and position. */
   leftAt: number | null;
+  /** Receive time (epoch s) of that QueueCallerLeave, compared with the clock by flush(). */
+  leftReceivedAt: number | null;
   leftPosition: number | null;
 }
 
@@ -106,7 +108,7 @@ export class AmiEventMapper {
   map(packet: AmiPacket, receivedAt: number): TelephonyEvent[] {
     if (packet.type !== 'event') return [];
     const time = eventTime(packet, receivedAt);
-    const out = this.flush(time);
+    const out = this.flush(receivedAt);
     switch (packet.name) {
       case 'QueueCallerJoin':
       case 'Join':
@@ -114,7 +116,7 @@ export class AmiEventMapper {
         break;
       case 'QueueCallerLeave':
       case 'Leave':
-        this.leave(packet, time);
+        this.leave(packet, time, receivedAt);
         break;
       case 'QueueCallerAbandon':
         out.push(...this.abandon(packet, time));
@@ -189,13 +191,14 @@ export class AmiEventMapper {
 
   /**
    * Emits the exit of callers whose QueueCallerLeave had no abandon or connect within
-   * {@link LEAVE_GRACE_SECONDS}. The source calls it with the current time on a timer.
-   * @param now epoch seconds
+   * {@link LEAVE_GRACE_SECONDS} of receive time. The source calls it with the clock on a timer.
+   * @param now epoch seconds (receive clock, not event time)
    */
   flush(now: number): TelephonyEvent[] {
     const out: TelephonyEvent[] = [];
     for (const [callId, call] of this.calls) {
-      if (call.leftAt === null || now - call.leftAt < LEAVE_GRACE_SECONDS) continue;
+      if (call.leftAt === null || call.leftReceivedAt === null) continue;
+      if (now - call.leftReceivedAt < LEAVE_GRACE_SECONDS) continue;
       this.calls.delete(callId);
       out.push({
         kind: 'EXITWITHKEY',
@@ -292,6 +295,7 @@ export class AmiEventMapper {
       agentLeg: null,
       onHold: false,
       leftAt: null,
+      leftReceivedAt: null,
       leftPosition: null,
     });
     return [
@@ -309,12 +313,13 @@ export class AmiEventMapper {
     ];
   }
 
-  private leave(packet: AmiPacket, time: number): void {
+  private leave(packet: AmiPacket, time: number, receivedAt: number): void {
     const callId = amiField(packet, 'Uniqueid');
     if (callId === null) return;
     const call = this.calls.get(callId);
     if (!call || call.connected) return;
     call.leftAt = time;
+    call.leftReceivedAt = receivedAt;
     call.leftPosition = numberOrNull(amiField(packet, 'Position'));
   }
 
@@ -361,6 +366,7 @@ export class AmiEventMapper {
     if (call) {
       call.connected = true;
       call.leftAt = null;
+      call.leftReceivedAt = null;
       call.agent = agent;
       call.agentLeg = agentLeg;
     } else {
@@ -372,6 +378,7 @@ export class AmiEventMapper {
         agentLeg,
         onHold: false,
         leftAt: null,
+        leftReceivedAt: null,
         leftPosition: null,
       });
     }

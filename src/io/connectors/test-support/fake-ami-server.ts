@@ -37,10 +37,17 @@ export class FakeAmiServer {
   loginsAccepted = 0;
   /** Events returned for each QueueStatus (before QueueStatusComplete); may be changed between connections. */
   queueStatus: PacketFields[] = [];
+  /**
+   * When set, the whole QueueStatus answer as raw text (e.g. a capture), every `ActionID:` line
+   * replaced by the request's ActionID; `queueStatus` is then ignored.
+   */
+  queueStatusRaw: string | null = null;
   /** Raw text written right after a successful login (e.g. a capture replay). */
   afterLogin: ((socket: Socket) => void) | null = null;
   /** Written after the QueueStatusComplete of the Nth QueueStatus (1-based). */
   afterQueueStatus: ((socket: Socket, count: number) => void) | null = null;
+  /** Action names the server records but never answers (to test timeouts). */
+  readonly silentActions = new Set<string>();
   private queueStatusCount = 0;
   port = 0;
 
@@ -109,6 +116,7 @@ export class FakeAmiServer {
   private handle(socket: Socket, action: AmiPacket): void {
     this.actions.push(action);
     const id = amiField(action, 'ActionID') ?? '';
+    if (this.silentActions.has(action.name)) return;
     switch (action.name) {
       case 'Login': {
         const ok =
@@ -141,6 +149,11 @@ export class FakeAmiServer {
       }
       case 'QueueStatus': {
         this.queueStatusCount++;
+        if (this.queueStatusRaw !== null) {
+          socket.write(this.queueStatusRaw.replace(/^ActionID: .*$/gm, `ActionID: ${id}`));
+          this.afterQueueStatus?.(socket, this.queueStatusCount);
+          return;
+        }
         const packets: PacketFields[] = [
           [
             ['Response', 'Success'],
