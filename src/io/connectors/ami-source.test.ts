@@ -214,40 +214,40 @@ describe('AmiSource reconnect', () => {
         entry('c-1', 30, 1),
       ];
       s.afterQueueStatus = (socket, n) => {
-        if (n !== 1) return;
-        socket.write(
-          renderPackets([
+        if (n === 1) {
+          socket.write(
+            renderPackets([
+              [
+                ['Event', 'QueueCallerJoin'],
+                ['Uniqueid', 'c-2'],
+                ['Queue', 'support'],
+                ['Position', 2],
+                ['CallerIDNum', '5552'],
+              ],
+            ]),
+          );
+        }
+        if (n === 2) {
+          // While the client was away (it reconnects once more): 1002 unpaused, 1003 added,
+          // c-3 joined; c-1 and c-2 are still waiting.
+          s.queueStatus = [
             [
-              ['Event', 'QueueCallerJoin'],
-              ['Uniqueid', 'c-2'],
+              ['Event', 'QueueParams'],
               ['Queue', 'support'],
-              ['Position', 2],
-              ['CallerIDNum', '5552'],
+              ['Calls', 3],
             ],
-          ]),
-        );
-        // Drop mid-stream, after the join was written.
-        setTimeout(() => socket.destroy(), 50);
+            member('1001', 0),
+            member('1002', 0),
+            member('1003', 0),
+            entry('c-1', 40, 1),
+            entry('c-2', 10, 2),
+            entry('c-3', 5, 3),
+          ];
+        }
+        // Drop mid-stream, after the snapshot (and the join) were written.
+        if (n <= 2) setTimeout(() => socket.destroy(), 50);
       };
     });
-    await waitFor(() => srv.connections >= 2 && src.sessions >= 2, 'second session');
-    // While disconnected: 1002 unpaused, 1003 added, c-3 joined; c-1 and c-2 still waiting.
-    srv.queueStatus = [
-      [
-        ['Event', 'QueueParams'],
-        ['Queue', 'support'],
-        ['Calls', 3],
-      ],
-      member('1001', 0),
-      member('1002', 0),
-      member('1003', 0),
-      entry('c-1', 40, 1),
-      entry('c-2', 10, 2),
-      entry('c-3', 5, 3),
-    ];
-    // The second QueueStatus has already been answered with the first snapshot (drop happened
-    // before we changed it) — force one more reconnect to apply the new snapshot.
-    srv.dropAll();
     await waitFor(() => src.sessions >= 3, 'third session');
     await waitFor(() => events.some((e) => e.callId === 'c-3'), 'c-3 from the rebuild');
     await src.drained();
@@ -306,11 +306,14 @@ describe('AmiSource authentication failure', () => {
       error: (m) => logged.push(`error ${m}`),
     };
     const { srv, src } = await setup(() => undefined, 'wrong', { logger });
-    await sleep(1_300);
-    // Delays 50, 100, 200, 400, 400 ms (jitter 0): attempts at ≈0, 50, 150, 350, 750, 1150 ms.
+    await waitFor(() => srv.connections >= 6, 'six attempts');
+    // Backoff 50, 100, 200, 400, 400 ms (jitter 0): each gap at least its delay (timers may
+    // fire late under load, never much early), so no tight loop.
+    const gaps = srv.connectionTimes.slice(1, 6).map((t, i) => t - (srv.connectionTimes[i] ?? 0));
+    [50, 100, 200, 400, 400].forEach((delay, i) =>
+      expect(gaps[i]).toBeGreaterThanOrEqual(delay - 2),
+    );
     const attempts = srv.connections;
-    expect(attempts).toBeGreaterThanOrEqual(4);
-    expect(attempts).toBeLessThanOrEqual(7);
     expect(srv.loginsRefused).toBe(attempts);
     expect(src.connectionAttempts).toBe(attempts);
     const errors = logged.filter((l) => l.startsWith('error'));
@@ -333,11 +336,11 @@ describe('AmiSource authentication failure', () => {
       { backoff: { initialMs: 100, maxMs: 1_000, jitter: 0 } },
     );
     source = src;
+    const started = performance.now();
     await collect(src);
-    await sleep(800);
-    // Attempts at ≈0, 100, 300, 700 ms.
-    expect(src.connectionAttempts).toBeGreaterThanOrEqual(3);
-    expect(src.connectionAttempts).toBeLessThanOrEqual(5);
+    await waitFor(() => src.connectionAttempts >= 4, 'four attempts');
+    // Attempts at ≥ 0, 100, 300, 700 ms: the 4th comes no sooner than 700 ms after the start.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(698);
     expect(src.health().error).toContain('ECONNREFUSED');
   });
 });

@@ -223,9 +223,10 @@ describe('FreeSwitchSource authentication failure', () => {
       error: (m) => logged.push(`error ${m}`),
     };
     const { srv, src } = await setup(() => undefined, 'wrong', logger);
-    await sleep(1_300);
-    expect(srv.connections).toBeGreaterThanOrEqual(4);
-    expect(srv.connections).toBeLessThanOrEqual(7);
+    await waitFor(() => srv.connections >= 5, 'five attempts');
+    const gaps = srv.connectionTimes.slice(1, 5).map((t, i) => t - (srv.connectionTimes[i] ?? 0));
+    [50, 100, 200, 400].forEach((delay, i) => expect(gaps[i]).toBeGreaterThanOrEqual(delay - 2));
+    expect(srv.commands.filter((c) => c.startsWith('auth'))).toHaveLength(srv.connections);
     expect(logged.filter((l) => l.startsWith('error'))).toEqual([
       `error freeswitch 127.0.0.1:${srv.port}: authentication failed at 127.0.0.1:${srv.port}: -ERR invalid`,
     ]);

@@ -32,6 +32,8 @@ export class FakeAmiServer {
   readonly actions: AmiPacket[] = [];
   /** TCP connections accepted. */
   connections = 0;
+  /** `performance.now()` of each accepted connection (to check backoff gaps). */
+  readonly connectionTimes: number[] = [];
   /** Logins refused / accepted. */
   loginsRefused = 0;
   loginsAccepted = 0;
@@ -96,6 +98,7 @@ export class FakeAmiServer {
 
   private accept(socket: Socket): void {
     this.connections++;
+    this.connectionTimes.push(performance.now());
     this.clients.add(socket);
     socket.on('close', () => this.clients.delete(socket));
     socket.on('error', () => undefined);

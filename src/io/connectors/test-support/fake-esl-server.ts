@@ -13,6 +13,8 @@ export class FakeEslServer {
   /** Commands received (first line of each), in order; `auth` passwords are kept for assertions. */
   readonly commands: string[] = [];
   connections = 0;
+  /** `performance.now()` of each accepted connection (to check backoff gaps). */
+  readonly connectionTimes: number[] = [];
   /** Outputs of `api <command>` keyed by the command after `api `; missing → `-ERR … Command not found`. */
   readonly apiOutputs = new Map<string, string>();
   port = 0;
@@ -49,6 +51,7 @@ export class FakeEslServer {
 
   private accept(socket: Socket): void {
     this.connections++;
+    this.connectionTimes.push(performance.now());
     this.clients.add(socket);
     socket.on('close', () => this.clients.delete(socket));
     socket.on('error', () => undefined);
