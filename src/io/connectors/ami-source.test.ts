@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TelephonyEvent } from '../../core/telephony/events.js';
 import { parseQueueLogLine } from '../../core/telephony/queue-log.js';
@@ -342,6 +343,35 @@ describe('AmiSource authentication failure', () => {
     // Attempts at ≥ 0, 100, 300, 700 ms: the 4th comes no sooner than 700 ms after the start.
     expect(performance.now() - started).toBeGreaterThanOrEqual(698);
     expect(src.health().error).toContain('ECONNREFUSED');
+  });
+});
+
+describe('AmiSource silent server', () => {
+  it('gives up on a server that accepts TCP but never greets, then retries', async () => {
+    const accepted: number[] = [];
+    const silent = createServer((socket) => {
+      accepted.push(performance.now());
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const src = new AmiSource(
+      { host: '127.0.0.1', port, username: USER, secret: SECRET },
+      { connectTimeoutMs: 150, backoff: { initialMs: 50, maxMs: 50, jitter: 0 } },
+    );
+    source = src;
+    await collect(src);
+    await waitFor(() => accepted.length >= 2, 'a second attempt');
+    // The first session was abandoned only after the 150 ms greeting timeout, plus 50 ms backoff.
+    expect((accepted[1] ?? 0) - (accepted[0] ?? 0)).toBeGreaterThanOrEqual(198);
+    expect(src.health()).toMatchObject({
+      ok: false,
+      error: `no answer from 127.0.0.1:${port} within 150 ms`,
+    });
+    await src.stop();
+    source = null;
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
   });
 });
 

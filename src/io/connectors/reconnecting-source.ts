@@ -16,7 +16,7 @@ export interface ReconnectOptions {
   readonly backoff?: BackoffOptions;
   /** Timeout of one action/command, ms (default 10,000). */
   readonly actionTimeoutMs?: number;
-  /** TCP connect timeout, ms (default 10,000). */
+  /** Time allowed from connect to a logged-in session (TCP, greeting, login), ms (default 10,000). */
   readonly connectTimeoutMs?: number;
   readonly logger?: ConnectorLogger;
 }
@@ -101,6 +101,7 @@ export abstract class ReconnectingSource implements TelephonySource {
 
   /** Marks the session logged in and healthy; resets the backoff. */
   protected markReady(): void {
+    this.socket?.setTimeout(0);
     this.ready = true;
     this.lastError = null;
     this.lastLoggedError = null;
@@ -151,13 +152,11 @@ export abstract class ReconnectingSource implements TelephonySource {
     this.socket = socket;
     socket.setNoDelay(true);
     socket.setTimeout(this.connectTimeoutMs);
+    // Until the session is ready (TCP connect, greeting, login), silence is a failure.
     socket.on('timeout', () => {
-      if (!this.ready) this.fail(`connection to ${this.name} timed out`);
+      if (!this.ready) this.fail(`no answer from ${this.name} within ${this.connectTimeoutMs} ms`);
     });
-    socket.on('connect', () => {
-      socket.setTimeout(0);
-      this.onConnected(socket);
-    });
+    socket.on('connect', () => this.onConnected(socket));
     socket.on('data', (chunk: Buffer) => {
       if (this.socket === socket) this.onData(chunk);
     });

@@ -56,6 +56,14 @@ describe('AmiPacketParser', () => {
     expect(parser.skippedLines).toBe(2);
   });
 
+  it('drops an unterminated line longer than 1 MiB instead of buffering it', () => {
+    const parser = new AmiPacketParser();
+    expect(parser.push('x'.repeat(1_100_000))).toEqual([]);
+    const packets = parser.push('\nEvent: A\n\n');
+    expect(packets.map((p) => p.name)).toEqual(['A']);
+    expect(parser.skippedLines).toBe(1);
+  });
+
   it('collects the raw output of Response: Follows until --END COMMAND--', () => {
     const text =
       'Response: Follows\r\nPrivilege: Command\r\nActionID: 7\r\n' +

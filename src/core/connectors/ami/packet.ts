@@ -58,6 +58,8 @@ export function amiFieldAny(packet: AmiPacket, keys: readonly string[]): string 
 const BANNER = /^Asterisk Call Manager\/(\S+)/;
 const CAPTURE_GAP = /^\[\d+ bytes missing in capture file\]/;
 const END_COMMAND = '--END COMMAND--';
+/** Longest line kept while waiting for its end (1 MiB); longer unterminated text is dropped. */
+const MAX_LINE = 1 << 20;
 /** Headers Asterisk writes before the raw output of a Follows response. */
 const FOLLOWS_HEADERS = /^(Privilege|ActionID|Message)$/i;
 
@@ -73,7 +75,6 @@ export class AmiPacketParser {
   private headers: AmiHeader[] = [];
   private body: string[] = [];
   private inFollows = false;
-  private sawFirstLine = false;
   /** Number of garbage lines skipped so far (neither `Key: Value`, banner, nor Follows output). */
   skippedLines = 0;
 
@@ -95,6 +96,11 @@ export class AmiPacketParser {
       this.line(line, out);
     }
     this.pending = this.pending.slice(start);
+    if (this.pending.length > MAX_LINE) {
+      // A "line" this long is not AMI: drop it rather than buffer without bound.
+      this.pending = '';
+      this.skippedLines++;
+    }
     return out;
   }
 
@@ -114,8 +120,6 @@ export class AmiPacketParser {
   }
 
   private line(raw: string, out: AmiPacket[]): void {
-    const firstLine = !this.sawFirstLine;
-    this.sawFirstLine = true;
     let line = raw;
     const gap = CAPTURE_GAP.exec(line);
     if (gap) {
@@ -151,7 +155,7 @@ export class AmiPacketParser {
       return;
     }
     if (!isHeader) {
-      if (!firstLine || line.length > 0) this.skippedLines++;
+      this.skippedLines++;
       return;
     }
     const key = line.slice(0, colon);
