@@ -39,9 +39,15 @@ export interface AmiPacket {
  * writes `Holdtime`, 12+ `HoldTime`), or `null` when absent.
  */
 export function amiField(packet: AmiPacket, key: string): string | null {
+  // Exact spelling first (the common case), then case-insensitive.
+  for (const header of packet.headers) {
+    if (header.key === key) return header.value;
+  }
   const wanted = key.toLowerCase();
   for (const header of packet.headers) {
-    if (header.key.toLowerCase() === wanted) return header.value;
+    if (header.key.length === key.length && header.key.toLowerCase() === wanted) {
+      return header.value;
+    }
   }
   return null;
 }
@@ -121,7 +127,7 @@ export class AmiPacketParser {
 
   private line(raw: string, out: AmiPacket[]): void {
     let line = raw;
-    const gap = CAPTURE_GAP.exec(line);
+    const gap = line.startsWith('[') ? CAPTURE_GAP.exec(line) : null;
     if (gap) {
       this.skippedLines++;
       line = line.slice(gap[0].length);
@@ -137,17 +143,18 @@ export class AmiPacketParser {
       }
       return;
     }
-    if (line.trim() === '') {
+    if (line.length === 0 || line.trim() === '') {
       this.finish(out);
       return;
     }
-    const banner = BANNER.exec(line);
-    if (banner && this.headers.length === 0) {
+    const banner =
+      this.headers.length === 0 && line.startsWith('Asterisk') ? BANNER.exec(line) : null;
+    if (banner) {
       out.push({ type: 'banner', name: banner[1] ?? '', headers: [], body: [] });
       return;
     }
     const colon = line.indexOf(':');
-    const isHeader = colon > 0 && /^[A-Za-z0-9_-]+$/.test(line.slice(0, colon));
+    const isHeader = colon > 0 && isKey(line, colon);
     if (this.follows && (!isHeader || !FOLLOWS_HEADERS.test(line.slice(0, colon)))) {
       // First output line of a `Response: Follows` packet: body mode until `--END COMMAND--`.
       this.inFollows = true;
@@ -229,4 +236,15 @@ function checkText(field: string, text: string): string {
     throw new Error(`AMI field ${field} must not contain a line break: ${JSON.stringify(text)}`);
   }
   return text;
+}
+
+/** Whether `line[0, end)` is an AMI key: letters, digits, `_` and `-`. */
+function isKey(line: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const c = line.charCodeAt(i);
+    const ok =
+      (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+    if (!ok) return false;
+  }
+  return true;
 }
