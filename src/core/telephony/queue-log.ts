@@ -29,10 +29,8 @@ export interface ParseSuccess {
 
 export type ParseResult = ParseSuccess | ParseFailure;
 
-const NONE_IDS = new Set(['NONE', '']);
-
 function nullIfNone(value: string): string | null {
-  return NONE_IDS.has(value) ? null : value;
+  return value === 'NONE' || value === '' ? null : value;
 }
 
 function fail(field: string, reason: string): ParseFailure {
@@ -51,10 +49,10 @@ class FieldError extends Error {
 /** Parses an optional numeric data field; empty or absent → null; junk → FieldError. */
 function num(data: readonly string[], index: number, field: string, verb: string): number | null {
   const raw = data[index];
-  if (raw === undefined) return null;
-  const text = raw.trim();
-  if (text === '') return null;
-  const value = Number(text);
+  if (raw === undefined || raw.length === 0) return null;
+  // Number() ignores surrounding white space and gives 0 for a blank string.
+  const value = Number(raw);
+  if (value === 0 && raw.trim() === '') return null;
   if (!Number.isFinite(value)) {
     throw new FieldError(field, `field ${field} of ${verb} is not a number: "${raw}"`);
   }
@@ -105,23 +103,52 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
   switch (verb) {
     case 'QUEUESTART':
     case 'CONFIGRELOAD':
-      return { ...base, kind: verb };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+      };
     case 'ADDMEMBER':
     case 'AGENTLOGIN':
     case 'AGENTCALLBACKLOGIN':
-      return { ...base, kind: verb, paused: (data[0] ?? '').trim().toUpperCase() === 'PAUSED' };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+        paused: (data[0] ?? '').trim().toUpperCase() === 'PAUSED',
+      };
     case 'REMOVEMEMBER':
     case 'AGENTLOGOFF':
     case 'AGENTCALLBACKLOGOFF':
-      return { ...base, kind: verb };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+      };
     case 'PAUSE':
     case 'UNPAUSE':
     case 'PAUSEALL':
     case 'UNPAUSEALL':
-      return { ...base, kind: verb, reason: data[0] ?? '' };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+        reason: data[0] ?? '',
+      };
     case 'ENTERQUEUE':
       return {
-        ...base,
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
         kind: verb,
         url: str(data, 0),
         callerId: str(data, 1),
@@ -130,12 +157,28 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
       };
     case 'RINGNOANSWER':
     case 'RINGCANCELED':
-      return { ...base, kind: verb, ringTimeMs: num(data, 0, 'ringtime', verb) };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+        ringTimeMs: num(data, 0, 'ringtime', verb),
+      };
     case 'AGENTDUMP':
-      return { ...base, kind: verb };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+      };
     case 'CONNECT':
       return {
-        ...base,
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
         kind: verb,
         holdTime: num(data, 0, 'holdtime', verb),
         bridgedChannel: str(data, 1),
@@ -150,7 +193,10 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
     case 'COMPLETEAGENT':
     case 'COMPLETECALLER':
       return {
-        ...base,
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
         kind: verb,
         holdTime: num(data, 0, 'holdtime', verb),
         callTime: num(data, 1, 'calltime', verb),
@@ -160,7 +206,10 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
     case 'TRANSFER':
     case 'BLINDTRANSFER':
       return {
-        ...base,
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
         kind: verb,
         target: transferTarget(data),
         holdTime: num(data, 2, 'holdtime', verb),
@@ -171,15 +220,43 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
       return attendedTransfer(base, data);
     case 'JOINEMPTY':
     case 'JOINUNAVAIL':
-      return { ...base, kind: verb };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+      };
     case 'HOLD':
     case 'UNHOLD':
     case 'RINGSTART':
-      return { ...base, kind: verb };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+      };
     default:
       return INFORMATIONAL_VERBS.has(verb)
-        ? { ...base, kind: 'INFORMATIONAL', verb, data }
-        : { ...base, kind: 'UNKNOWN', verb, data };
+        ? {
+            time: base.time,
+            callId: base.callId,
+            queue: base.queue,
+            agent: base.agent,
+            kind: 'INFORMATIONAL',
+            verb,
+            data,
+          }
+        : {
+            time: base.time,
+            callId: base.callId,
+            queue: base.queue,
+            agent: base.agent,
+            kind: 'UNKNOWN',
+            verb,
+            data,
+          };
   }
 }
 
@@ -191,7 +268,10 @@ function exitEvent(
   offset: number,
 ): ExitEvent {
   return {
-    ...base,
+    time: base.time,
+    callId: base.callId,
+    queue: base.queue,
+    agent: base.agent,
     kind,
     key,
     position: num(data, offset, 'position', kind),
@@ -217,7 +297,10 @@ function attendedTransfer(base: Base, data: readonly string[]): CallEndEvent {
   const n = data.length;
   const hasTail = n >= 4;
   return {
-    ...base,
+    time: base.time,
+    callId: base.callId,
+    queue: base.queue,
+    agent: base.agent,
     kind: verb,
     target: str(data, 0),
     holdTime: hasTail ? num(data, n - 3, 'holdtime', verb) : null,
@@ -227,6 +310,39 @@ function attendedTransfer(base: Base, data: readonly string[]): CallEndEvent {
 }
 
 const VERB_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+const KNOWN_VERBS: ReadonlySet<string> = new Set([
+  'QUEUESTART',
+  'CONFIGRELOAD',
+  'ADDMEMBER',
+  'AGENTLOGIN',
+  'AGENTCALLBACKLOGIN',
+  'REMOVEMEMBER',
+  'AGENTLOGOFF',
+  'AGENTCALLBACKLOGOFF',
+  'PAUSE',
+  'UNPAUSE',
+  'PAUSEALL',
+  'UNPAUSEALL',
+  'ENTERQUEUE',
+  'RINGNOANSWER',
+  'RINGCANCELED',
+  'AGENTDUMP',
+  'CONNECT',
+  'ABANDON',
+  'EXITWITHTIMEOUT',
+  'EXITWITHKEY',
+  'EXITEMPTY',
+  'COMPLETEAGENT',
+  'COMPLETECALLER',
+  'TRANSFER',
+  'BLINDTRANSFER',
+  'ATTENDEDTRANSFER',
+  'JOINEMPTY',
+  'JOINUNAVAIL',
+  'HOLD',
+  'UNHOLD',
+  'RINGSTART',
+]);
 
 /**
  * Parses an epoch-seconds field: digits with an optional fraction.
@@ -267,7 +383,9 @@ export function parseQueueLogLine(line: string): ParseResult {
   if (time === null) return fail('time', `field time is not an epoch: "${text.slice(0, p1)}"`);
   const p5 = text.indexOf('|', p4 + 1);
   const verb = p5 < 0 ? text.slice(p4 + 1) : text.slice(p4 + 1, p5);
-  if (!VERB_PATTERN.test(verb)) return fail('event', `field event is not a verb: "${verb}"`);
+  if (!KNOWN_VERBS.has(verb) && !VERB_PATTERN.test(verb)) {
+    return fail('event', `field event is not a verb: "${verb}"`);
+  }
   const data = p5 < 0 ? [] : text.slice(p5 + 1).split('|');
   return queueLogEvent(
     time,

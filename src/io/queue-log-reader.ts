@@ -1,0 +1,251 @@
+/**
+ * Reads queue_log inputs into canonical events, streaming: the raw file of every Asterisk
+ * version, realtime-table exports (CSV/TSV), the PBXware export, `.gz` files (detected by their
+ * magic bytes) and stdin (`-`). Memory does not grow with the file's size.
+ *
+ * A malformed line is reported (`FILE:LINE: reason`) and counted; the rest is processed.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse';
+import type { TelephonyEvent } from '../core/telephony/events.js';
+import { parseQueueLogLine } from '../core/telephony/queue-log.js';
+import { rowLayout, rowLine, type RowLayout } from '../core/telephony/realtime-row.js';
+import { parseIsoInZone } from '../core/stats/time-zone.js';
+
+/** A line or row that could not be read. */
+export interface MalformedLine {
+  /** The file as given (`-` for stdin). */
+  readonly file: string;
+  /** 1-based line number (for CSV rows: the row's first line). */
+  readonly line: number;
+  readonly field: string;
+  readonly reason: string;
+}
+
+/** Input layouts. `auto` looks at the first line. */
+export type QueueLogFormat = 'auto' | 'raw' | 'csv' | 'tsv';
+
+export interface ReadOptions {
+  /** Zone for local date-time strings in exports (`--tz`). */
+  readonly timeZone: string;
+  readonly format?: QueueLogFormat;
+  readonly onMalformed: (problem: MalformedLine) => void;
+  /** Where `-` reads from (default: the process's stdin). */
+  readonly stdin?: NodeJS.ReadableStream;
+  /** Called with the bytes read so far (of the file as stored, before decompression). */
+  readonly onProgress?: (bytesRead: number) => void;
+}
+
+/** What was read from one input. */
+export interface FileSummary {
+  readonly file: string;
+  /** Non-empty lines (or data rows) read. */
+  readonly lines: number;
+  readonly malformed: number;
+}
+
+/** An input that cannot be opened or decoded. Its message starts with the file name. */
+export class UnreadableInputError extends Error {
+  override name = 'UnreadableInputError';
+}
+
+/**
+ * Size of a file in bytes, for progress reporting; `null` for stdin or when unknown.
+ */
+export async function inputSize(file: string): Promise<number | null> {
+  if (file === '-') return null;
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return null;
+  }
+}
+
+async function* chunksOf(
+  file: string,
+  stdin: NodeJS.ReadableStream,
+  onProgress?: (bytes: number) => void,
+): AsyncGenerator<Buffer> {
+  const stream: AsyncIterable<unknown> =
+    file === '-' ? stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+  let read = 0;
+  let first = true;
+  const raw = (async function* () {
+    for await (const chunk of stream) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      read += buffer.length;
+      onProgress?.(read);
+      yield buffer;
+    }
+  })();
+  for await (const buffer of raw) {
+    if (first) {
+      first = false;
+      if (buffer.length >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) {
+        const gunzip = createGunzip();
+        const rest = Readable.from(
+          (async function* () {
+            yield buffer;
+            yield* raw;
+          })(),
+        );
+        yield* rest.pipe(gunzip) as AsyncIterable<Buffer>;
+        return;
+      }
+    }
+    yield buffer;
+  }
+}
+
+function describeError(file: string, error: unknown): UnreadableInputError {
+  const e = error as NodeJS.ErrnoException;
+  const reason =
+    e.code === 'ENOENT'
+      ? 'no such file'
+      : e.code === 'EACCES'
+        ? 'permission denied'
+        : e.code === 'EISDIR'
+          ? 'is a directory'
+          : e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR'
+            ? `not a valid gzip file (${e.message})`
+            : e.message;
+  return new UnreadableInputError(`${file}: ${reason}`);
+}
+
+/**
+ * Reads one input and hands each event to `onEvent` in file order.
+ *
+ * @param file a path, or `-` for stdin
+ * @param onEvent receives each event and its duplicate key (the raw line, or the line a row maps to)
+ * @returns counts of lines and malformed lines
+ * @throws UnreadableInputError when the input cannot be opened or decompressed, or its header is
+ *   not a queue_log layout
+ */
+export async function readQueueLog(
+  file: string,
+  options: ReadOptions,
+  onEvent: (event: TelephonyEvent, key: string) => void,
+): Promise<FileSummary> {
+  const counts = { lines: 0, malformed: 0 };
+  const report = (line: number, field: string, reason: string): void => {
+    counts.malformed++;
+    options.onMalformed({ file, line, field, reason });
+  };
+  try {
+    const text = textOf(chunksOf(file, options.stdin ?? process.stdin, options.onProgress));
+    // Look at the first line to tell a raw log from an export.
+    let head = '';
+    let next = await text.next();
+    while (!next.done) {
+      head += next.value;
+      if (head.includes('\n') || head.length >= 65_536) break;
+      next = await text.next();
+    }
+    const requested = options.format ?? 'auto';
+    const mode = requested === 'auto' ? detectFormat(head.split('\n', 1)[0] ?? '') : requested;
+    const all = (async function* () {
+      if (head.length > 0) yield head;
+      if (!next.done) yield* text;
+    })();
+    if (mode === 'raw') {
+      await readLines(all, onEvent, report, counts);
+    } else {
+      await readRows(file, all, mode === 'tsv' ? '\t' : ',', options, onEvent, report, counts);
+    }
+  } catch (error) {
+    if (error instanceof UnreadableInputError) throw error;
+    throw describeError(file, error);
+  }
+  return { file, lines: counts.lines, malformed: counts.malformed };
+}
+
+async function* textOf(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });
+  const tail = decoder.decode();
+  if (tail.length > 0) yield tail;
+}
+
+/** The hot path: raw lines, split and parsed chunk by chunk. */
+async function readLines(
+  text: AsyncIterable<string>,
+  onEvent: (event: TelephonyEvent, key: string) => void,
+  report: (line: number, field: string, reason: string) => void,
+  counts: { lines: number },
+): Promise<void> {
+  let lineNo = 0;
+  const line = (raw: string): void => {
+    lineNo++;
+    const t = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (t.length === 0) return;
+    counts.lines++;
+    const parsed = parseQueueLogLine(t);
+    if (parsed.ok) onEvent(parsed.event, t);
+    else report(lineNo, parsed.field, parsed.reason);
+  };
+  let rest = '';
+  for await (const piece of text) {
+    const chunk = rest + piece;
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf('\n', start);
+      if (nl < 0) break;
+      line(chunk.slice(start, nl));
+      start = nl + 1;
+    }
+    rest = chunk.slice(start);
+  }
+  if (rest.length > 0) line(rest);
+}
+
+function detectFormat(firstLine: string): 'raw' | 'csv' | 'tsv' {
+  if (/^\s*\d+(\.\d+)?\|/.test(firstLine)) return 'raw';
+  const tabs = firstLine.split('\t').length;
+  const commas = firstLine.split(',').length;
+  return tabs > commas ? 'tsv' : 'csv';
+}
+
+async function readRows(
+  file: string,
+  text: AsyncIterable<string>,
+  delimiter: string,
+  options: ReadOptions,
+  onEvent: (event: TelephonyEvent, key: string) => void,
+  report: (line: number, field: string, reason: string) => void,
+  counts: { lines: number },
+): Promise<void> {
+  const parser = Readable.from(text).pipe(
+    parseCsv({
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      info: true,
+      skip_empty_lines: true,
+    }),
+  );
+  let layout: RowLayout | null = null;
+  const localTime = (t: string): number => parseIsoInZone(t, options.timeZone);
+  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    const { record, info } = item;
+    if (layout === null) {
+      const found = rowLayout(record);
+      if ('error' in found) throw new UnreadableInputError(`${file}: ${found.error}`);
+      layout = found;
+      continue;
+    }
+    counts.lines++;
+    const converted = rowLine(layout, record, localTime);
+    const parsed = converted.ok ? parseQueueLogLine(converted.line) : converted;
+    if (parsed.ok && converted.ok) onEvent(parsed.event, converted.line);
+    else if (!parsed.ok) report(info.lines, parsed.field, parsed.reason);
+  }
+}
+
+/** The display name of an input in reports (`-` stays `-`). */
+export function inputName(file: string): string {
+  return file === '-' ? '-' : basename(file);
+}
