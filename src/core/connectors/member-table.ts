@@ -98,9 +98,11 @@ export class BoundedSet {
   private readonly items = new Set<string>();
   /** @param capacity maximum number of remembered keys (≥ 1) */
   constructor(private readonly capacity: number) {}
+  /** Whether `key` is remembered. */
   has(key: string): boolean {
     return this.items.has(key);
   }
+  /** Remembers `key` (as the newest), forgetting the oldest beyond the capacity. */
   add(key: string): void {
     this.items.delete(key);
     this.items.add(key);
@@ -109,6 +111,7 @@ export class BoundedSet {
       if (!oldest.done) this.items.delete(oldest.value);
     }
   }
+  /** Number of remembered keys. */
   get size(): number {
     return this.items.size;
   }

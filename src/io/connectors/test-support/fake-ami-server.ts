@@ -82,6 +82,7 @@ export class FakeAmiServer {
     this.clients.clear();
   }
 
+  /** Drops every client and stops listening. */
   async close(): Promise<void> {
     this.dropAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -183,6 +184,16 @@ export class FakeAmiServer {
           ['Ping', 'Pong'],
           ['Timestamp', (Date.now() / 1000).toFixed(6)],
         ]);
+        return;
+      case 'Command':
+        // Asterisk ≤ 13 answers Command with raw output lines ended by --END COMMAND--.
+        if (!socket.destroyed) {
+          socket.write(
+            `Response: Follows\r\nPrivilege: Command\r\nActionID: ${id}\r\n` +
+              `support has 0 calls (max unlimited) in 'ringall' strategy\n   Members: \n      Alice (PJSIP/1001) (Not in use)\n` +
+              `--END COMMAND--\r\n\r\n`,
+          );
+        }
         return;
       case 'QueueRemove':
         this.reply(socket, [

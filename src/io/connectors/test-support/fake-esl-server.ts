@@ -23,6 +23,7 @@ export class FakeEslServer {
     this.server = createServer((socket) => this.accept(socket));
   }
 
+  /** Listens on 127.0.0.1 on a free port; resolves with the port. */
   async listen(): Promise<number> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     const address = this.server.address();
@@ -39,11 +40,13 @@ export class FakeEslServer {
     for (const c of this.clients) c.write(packet);
   }
 
+  /** Destroys every client connection (the server keeps listening). */
   dropAll(): void {
     for (const c of this.clients) c.destroy();
     this.clients.clear();
   }
 
+  /** Drops every client and stops listening. */
   async close(): Promise<void> {
     this.dropAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
