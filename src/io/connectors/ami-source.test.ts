@@ -430,6 +430,17 @@ describe('supervisor actions (AMI packets checked at the server)', () => {
     expect(new Set(ids).size).toBe(srv.actions.length);
   });
 
+  it('stop() rejects the action in flight, and nothing reconnects afterwards', async () => {
+    const { srv, src } = await setup((s) => s.silentActions.add('QueueRemove'));
+    await waitFor(() => src.health().ok, 'login');
+    const pending = removeMember(src, 'support', 'PJSIP/1');
+    await src.stop();
+    await expect(pending).rejects.toThrow('connection closed before the QueueRemove response');
+    await sleep(200);
+    expect(srv.connections).toBe(1);
+    expect(src.health().ok).toBe(false);
+  });
+
   it('a Command action resolves with the raw output of Response: Follows', async () => {
     const { src } = await setup();
     await waitFor(() => src.health().ok, 'login');

@@ -77,9 +77,14 @@ export abstract class ReconnectingSource implements TelephonySource {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    this.socket?.destroy();
+    const socket = this.socket;
     this.socket = null;
     this.ready = false;
+    if (socket) {
+      socket.destroy();
+      // The close handler ignores a socket that is no longer current: clean up here.
+      this.onClosed();
+    }
     await this.chain;
   }
 

@@ -105,6 +105,13 @@ describe('CallcenterMapper', () => {
     ]);
     expect(status('Dancing')).toEqual([]);
     expect(status('Logged Out').map((e) => e.kind)).toEqual(['REMOVEMEMBER']);
+    // Once tiers are known, the queue-less membership gives way to per-queue ones.
+    status('Available');
+    expect(
+      m
+        .rebuild([{ queue: 'q1', agent: 'a' }], [{ name: 'a', status: 'Available' }], [], 9)
+        .map((e) => `${e.kind} ${e.queue}`),
+    ).toEqual(['REMOVEMEMBER null', 'ADDMEMBER q1']);
     // Events from other subclasses are not ours.
     expect(m.map({ headers: new Map([['Event-Name', 'HEARTBEAT']]), body: '' }, 1)).toEqual([]);
   });

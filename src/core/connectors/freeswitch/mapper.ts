@@ -254,7 +254,11 @@ export class CallcenterMapper {
     }
     // Memberships whose tier disappeared end now.
     for (const m of this.members.list()) {
-      const stillTiered = m.queue === NO_QUEUE || newTiers.get(m.agent)?.has(m.queue) === true;
+      // A queue-less membership (tiers were unknown) gives way to per-queue ones once known.
+      const stillTiered =
+        m.queue === NO_QUEUE
+          ? !newTiers.has(m.agent)
+          : newTiers.get(m.agent)?.has(m.queue) === true;
       if (!stillTiered) {
         out.push(
           ...this.fix(
