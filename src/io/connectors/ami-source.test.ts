@@ -272,6 +272,34 @@ describe('AmiSource reconnect', () => {
     expect(c1?.time).toBeLessThan(Date.now() / 1000 - 29);
   });
 
+  it('holds events sent right after login and applies them after the snapshot', async () => {
+    const { events } = await setup((s) => {
+      s.queueStatus = [
+        [
+          ['Event', 'QueueParams'],
+          ['Queue', 'support'],
+        ],
+        member('1001', 0),
+      ];
+      s.afterLogin = (socket) =>
+        socket.write(
+          renderPackets([
+            [
+              ['Event', 'QueueCallerJoin'],
+              ['Uniqueid', 'early'],
+              ['Queue', 'support'],
+              ['Position', 1],
+            ],
+          ]),
+        );
+    });
+    await waitFor(() => events.length >= 2, 'member and caller');
+    expect(events.map((e) => `${e.kind} ${e.agent ?? e.callId}`)).toEqual([
+      'ADDMEMBER 1001',
+      'ENTERQUEUE early',
+    ]);
+  });
+
   it('removes a member missing from the new snapshot of its queue', async () => {
     const { srv, src, events } = await setup((s) => {
       s.queueStatus = [

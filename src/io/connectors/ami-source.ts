@@ -71,7 +71,7 @@ export class AmiSource extends ReconnectingSource implements AmiActionSender {
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
   private loggedIn = false;
-  /** Live events held while a QueueStatus rebuild is collected; `null` when not rebuilding. */
+  /** Live events held from connect until the QueueStatus rebuild is applied; `null` afterwards. */
   private held: AmiPacket[] | null = null;
   private timers: NodeJS.Timeout[] = [];
   /** AMI version from the banner of the current connection. */
@@ -136,6 +136,8 @@ export class AmiSource extends ReconnectingSource implements AmiActionSender {
     this.decoder = new StringDecoder('utf8');
     this.loggedIn = false;
     this.amiVersion = null;
+    // Events are held from the start of the session until the QueueStatus rebuild is applied.
+    this.held = [];
     // Asterisk writes the banner first; log in when it arrives (see onPacket).
   }
 
@@ -189,7 +191,6 @@ export class AmiSource extends ReconnectingSource implements AmiActionSender {
           }
           return;
         }
-        if (!this.loggedIn) return;
         if (this.held !== null) {
           this.held.push(packet);
           return;
@@ -252,7 +253,7 @@ export class AmiSource extends ReconnectingSource implements AmiActionSender {
 
   /** Sends QueueStatus and turns it into synthetic events, then applies the held live events. */
   private async rebuild(socket: Socket | null): Promise<void> {
-    this.held = [];
+    this.held ??= [];
     let events: TelephonyEvent[] = [];
     try {
       const result = await this.sendAction(queueStatusAction());

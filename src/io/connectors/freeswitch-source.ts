@@ -114,6 +114,8 @@ export class FreeSwitchSource extends ReconnectingSource implements EslApiSender
   protected onConnected(_socket: Socket): void {
     this.parser = new EslPacketParser();
     this.authed = false;
+    // Events are held from the start of the session until the state rebuild is applied.
+    this.held = [];
   }
 
   protected onData(chunk: Buffer): void {
@@ -184,7 +186,7 @@ export class FreeSwitchSource extends ReconnectingSource implements EslApiSender
   }
 
   private async rebuild(socket: Socket | null): Promise<void> {
-    this.held = [];
+    this.held ??= [];
     try {
       const tiers = parseCallcenterTable(await this.api('callcenter_config tier list'));
       const agents = parseCallcenterTable(await this.api('callcenter_config agent list'));
