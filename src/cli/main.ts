@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, type CliContext } from './context.js';
+import { registerQaCommand } from './qa-command.js';
 import { registerStatsCommand } from './stats-command.js';
 
 /**
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   // Commands register here, one line each.
   registerStatsCommand(program, ctx);
+  registerQaCommand(program, ctx);
 
   try {
     await program.parseAsync([...argv]);

@@ -1,0 +1,141 @@
+/**
+ * Phrase matching on normalised text (see `normalizeText`). A phrase list compiles to one regular
+ * expression; English phrases match on word boundaries (with plain inflections -s/-es/-ed/-ing
+ * after a last word of 4+ letters), Chinese phrases anywhere, independent of spaces. `…` in a phrase
+ * matches up to 12 characters inside one sentence. Exceptions (near-misses) and negation are
+ * applied per match.
+ */
+import { cutWords } from './segment.js';
+
+/** A match in normalised text: [index, end). */
+export interface PhraseMatch {
+  readonly index: number;
+  readonly end: number;
+}
+
+/** How a matcher treats the words before a match. */
+export interface MatcherOptions {
+  /** `zh` or `en`: word rules for boundaries and negation. */
+  readonly language: 'zh' | 'en';
+  /** Negation words; a match with one of them in the `negationWindow` words before it (same clause) is dropped. */
+  readonly negation?: readonly string[] | undefined;
+  /** How many words before a match may hold a negation (default 3). */
+  readonly negationWindow?: number | undefined;
+  /** Chinese only: drop a match that starts inside a jieba word (没有病毒 is not 有病). */
+  readonly wordStart?: boolean | undefined;
+}
+
+const GAP = '[^.!?。\\n]{0,12}?';
+const CLAUSE_BREAK = /[,.!?;:，。！？；：、~\s]/;
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function phraseSource(phrase: string): string {
+  const parts = phrase.split(/…|\.\.\./).map((part) => part.normalize('NFKC').toLowerCase());
+  let body = parts.map((part) => escape(part.trim()).replace(/\s+/g, '\\s+')).join(GAP);
+  const first = parts[0]?.trim() ?? '';
+  const last = parts[parts.length - 1]?.trim() ?? '';
+  if (/^[a-z0-9']/.test(first)) body = `(?<![a-z0-9'])${body}`;
+  if (/[a-z0-9']$/.test(last)) {
+    const lastWord = /([a-z']+)$/.exec(last)?.[1] ?? '';
+    body += lastWord.length >= 4 ? "(?:s|es|ed|d|ing)?(?![a-z0-9'])" : "(?![a-z0-9'])";
+  }
+  return body;
+}
+
+/** Compiles phrases to one global regular expression (longest first); `null` for an empty list. */
+export function compilePhrases(phrases: readonly string[]): RegExp | null {
+  const usable = [...new Set(phrases.map((p) => p.trim()).filter((p) => p.length > 0))];
+  if (usable.length === 0) return null;
+  usable.sort((a, b) => b.length - a.length);
+  return new RegExp(usable.map(phraseSource).join('|'), 'g');
+}
+
+/** A compiled phrase category for one language. */
+export class PhraseMatcher {
+  private readonly pattern: RegExp | null;
+  private readonly exceptions: RegExp | null;
+  private readonly negation: ReadonlySet<string>;
+  private readonly window: number;
+
+  /**
+   * @param phrases the category's phrases (normalised on compile)
+   * @param exceptions near-misses: a match inside one of these is ignored
+   * @param options word rules
+   */
+  constructor(
+    phrases: readonly string[],
+    exceptions: readonly string[],
+    private readonly options: MatcherOptions,
+  ) {
+    this.pattern = compilePhrases(phrases);
+    this.exceptions = compilePhrases(exceptions);
+    this.negation = new Set((options.negation ?? []).map((w) => w.normalize('NFKC').toLowerCase()));
+    this.window = options.negationWindow ?? 3;
+  }
+
+  /** All accepted matches in normalised text. */
+  find(norm: string): PhraseMatch[] {
+    if (!this.pattern) return [];
+    const out: PhraseMatch[] = [];
+    let excepted: PhraseMatch[] | null = null;
+    for (const m of norm.matchAll(this.pattern)) {
+      const match = { index: m.index, end: m.index + m[0].length };
+      if (this.exceptions) {
+        excepted ??= [...norm.matchAll(this.exceptions)].map((e) => ({
+          index: e.index,
+          end: e.index + e[0].length,
+        }));
+        if (excepted.some((e) => e.index <= match.index && e.end >= match.end)) continue;
+      }
+      if (this.negation.size > 0 || this.options.wordStart) {
+        if (!this.acceptInContext(norm, match)) continue;
+      }
+      out.push(match);
+    }
+    return out;
+  }
+
+  /** Whether the normalised text holds an accepted match. */
+  test(norm: string): boolean {
+    if (!this.pattern) return false;
+    if (!this.exceptions && this.negation.size === 0 && !this.options.wordStart) {
+      this.pattern.lastIndex = 0;
+      return this.pattern.test(norm);
+    }
+    return this.find(norm).length > 0;
+  }
+
+  private acceptInContext(norm: string, match: PhraseMatch): boolean {
+    let clauseStart = match.index;
+    while (clauseStart > 0 && !CLAUSE_BREAK.test(norm[clauseStart - 1] ?? '')) clauseStart--;
+    const prefix = norm.slice(clauseStart, match.index);
+    if (this.options.language === 'en') {
+      const words = prefix.split(/[^a-z']+/).filter((w) => w.length > 0);
+      const recent = words.slice(-this.window);
+      return !recent.some(
+        (w) => this.negation.has(w) || (this.negation.has("n't") && w.endsWith("n't")),
+      );
+    }
+    if (prefix.length === 0) return true;
+    let clauseEnd = match.end;
+    while (clauseEnd < norm.length && !CLAUSE_BREAK.test(norm[clauseEnd] ?? '')) clauseEnd++;
+    const words = cutWords(norm.slice(clauseStart, clauseEnd));
+    const before: string[] = [];
+    let offset = 0;
+    const rel = match.index - clauseStart;
+    for (const w of words) {
+      if (offset === rel) break;
+      if (offset + w.length > rel) {
+        // The match starts inside a word: a near-miss across word boundaries.
+        if (this.options.wordStart) return false;
+        break;
+      }
+      before.push(w);
+      offset += w.length;
+    }
+    return !before.slice(-this.window).some((w) => this.negation.has(w));
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * A call prepared for the checks: language, normalised text per turn (computed once), the agent's
+ * and customer's turn indices, the holds of every kind, and cached phrase lookups.
+ */
+import type { CompiledQaConfig, LanguageMatchers } from './config.js';
+import { languageOfNormalized, phraseLanguage } from './language.js';
+import { normalizeDetailed } from './normalize.js';
+import { PHRASE_CATEGORIES, type PhraseCategory } from './phrases.js';
+import type { QaLanguage, Transcript, Turn } from './types.js';
+
+/** A hold of any kind (qa.md "A hold is"). Times in seconds from the call's start, `null` for chats. */
+export interface DetectedHold {
+  readonly kind: 'telephony' | 'gap' | 'chat';
+  readonly start: number | null;
+  readonly end: number | null;
+  /** The agent turn holding the wait request (gap and chat holds), else `null`. */
+  readonly requestTurn: number | null;
+  /** The agent's first turn after the hold, `null` when the agent never speaks again (or untimed). */
+  readonly returnTurn: number | null;
+}
+
+/** What every check sees. */
+export interface PreparedCall {
+  readonly transcript: Transcript;
+  readonly language: QaLanguage;
+  readonly turns: readonly Turn[];
+  /** Indices of agent turns, in order. */
+  readonly agentTurns: readonly number[];
+  /** Indices of customer turns, in order. */
+  readonly customerTurns: readonly number[];
+  readonly holds: readonly DetectedHold[];
+  /** Whether every agent turn has numeric `start` and `end`. */
+  readonly timed: boolean;
+  readonly config: CompiledQaConfig;
+  /** Normalised text of a turn. */
+  norm(turn: number): string;
+  /** Whether a turn holds an accepted phrase of a category. */
+  has(turn: number, category: PhraseCategory): boolean;
+  /** Whether the last sentence of a turn holds a phrase of a category. */
+  lastSentenceHas(turn: number, category: PhraseCategory): boolean;
+}
+
+const SENTENCE_END_EN = /[.!?。！？~～…\n]+/;
+const SENTENCE_END_ZH = /[.!?。！？~～…\n\s]+/;
+
+function lastSentence(norm: string, zh: boolean): string {
+  const parts = norm.split(zh ? SENTENCE_END_ZH : SENTENCE_END_EN);
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const part = (parts[i] ?? '').trim();
+    if (/[\p{L}\p{N}]/u.test(part)) return part;
+  }
+  return '';
+}
+
+function isTimed(turn: Turn): turn is Turn & { start: number; end: number } {
+  return typeof turn.start === 'number' && typeof turn.end === 'number';
+}
+
+/**
+ * Prepares a call for the checks.
+ * @param transcript the call (roles resolved)
+ * @param config compiled config
+ */
+export function prepareCall(transcript: Transcript, config: CompiledQaConfig): PreparedCall {
+  const turns = transcript.turns;
+  const normalized = turns.map((t) => normalizeDetailed(t.text));
+  const norms = normalized.map((n) => n.norm);
+  const language = transcript.language ?? languageOfNormalized(normalized);
+  const lang = phraseLanguage(language);
+  const matchers: LanguageMatchers = config.matchers[lang];
+  // Per category, per turn: undefined = not looked up yet.
+  const cache = new Map<PhraseCategory, (boolean | undefined)[]>(
+    PHRASE_CATEGORIES.map((c) => [c, new Array<boolean | undefined>(turns.length)]),
+  );
+  const agentTurns: number[] = [];
+  const customerTurns: number[] = [];
+  turns.forEach((t, i) => {
+    if (t.speaker === 'agent') agentTurns.push(i);
+    else if (t.speaker === 'customer') customerTurns.push(i);
+  });
+  const norm = (i: number): string => norms[i] ?? '';
+  const has = (i: number, category: PhraseCategory): boolean => {
+    const row = cache.get(category) as (boolean | undefined)[];
+    let v = row[i];
+    if (v === undefined) {
+      v = matchers[category].test(norm(i));
+      row[i] = v;
+    }
+    return v;
+  };
+  const lastSentenceHas = (i: number, category: PhraseCategory): boolean =>
+    matchers[category].test(lastSentence(norm(i), lang === 'zh'));
+  const timed = agentTurns.length > 0 && agentTurns.every((i) => isTimed(turns[i] as Turn));
+
+  const call = {
+    transcript,
+    language,
+    turns,
+    agentTurns,
+    customerTurns,
+    holds: [] as DetectedHold[],
+    timed,
+    config,
+    norm,
+    has,
+    lastSentenceHas,
+  };
+  call.holds = detectHolds(call);
+  return call;
+}
+
+function nextAgentTurn(call: PreparedCall, after: number): number | null {
+  return call.agentTurns.find((i) => i > after) ?? null;
+}
+
+/** Finds telephony, timed-gap and chat holds (qa.md "A hold is"). */
+function detectHolds(call: PreparedCall): DetectedHold[] {
+  const { turns, agentTurns } = call;
+  const holds: DetectedHold[] = [];
+  const telephony = call.transcript.holds ?? [];
+  for (const h of telephony) {
+    const ret = call.timed
+      ? (agentTurns.find((i) => (turns[i]?.start ?? -Infinity) >= h.end) ?? null)
+      : null;
+    holds.push({
+      kind: 'telephony',
+      start: h.start,
+      end: h.end,
+      requestTurn: null,
+      returnTurn: ret,
+    });
+  }
+  for (const i of agentTurns) {
+    const turn = turns[i] as Turn;
+    if (!call.lastSentenceHas(i, 'waitRequest')) continue;
+    const ret = nextAgentTurn(call, i);
+    if (ret === null) continue;
+    if (isTimed(turn)) {
+      // Timed: a silence of ≥ holdGapSeconds between the request and the agent's return.
+      let maxEnd = turn.end;
+      let gapStart: number | null = null;
+      let gapEnd: number | null = null;
+      for (let j = i + 1; j <= ret; j++) {
+        const t = turns[j] as Turn;
+        if (typeof t.start !== 'number') continue;
+        if (t.start - maxEnd >= call.config.holdGapSeconds && gapStart === null) {
+          gapStart = maxEnd;
+          gapEnd = t.start;
+        }
+        maxEnd = Math.max(maxEnd, t.end ?? t.start);
+      }
+      if (gapStart === null || gapEnd === null) continue;
+      const s = gapStart;
+      const e = gapEnd;
+      if (telephony.some((h) => h.start < e && h.end > s)) continue;
+      holds.push({ kind: 'gap', start: s, end: e, requestTurn: i, returnTurn: ret });
+    } else if (typeof turn.start !== 'number') {
+      holds.push({ kind: 'chat', start: null, end: null, requestTurn: i, returnTurn: ret });
+    }
+  }
+  return holds;
+}
