@@ -18,6 +18,7 @@ export const PHRASE_CATEGORIES = [
   'apology',
   'profanity',
   'negation',
+  'gratitude',
 ] as const;
 
 /** One phrase category. */
@@ -61,11 +62,18 @@ export const DEFAULT_ZH_PHRASES: PhraseLists = {
     '谢谢您的理解',
     '祝您生活愉快',
     '祝您…愉快',
+    '祝您',
+    '还有其他问题',
+    '请问还有什么',
+    '还有什么其他',
+    '随时联系',
     '再见',
     '拜拜',
     '请问还有其他',
     '还有其他可以帮',
     '还有什么可以帮',
+    '还有什么…可以帮',
+    '还有其他…可以帮',
   ],
   polite: ['请', '您', '谢谢', '感谢', '对不起', '抱歉', '不好意思', '麻烦您', '辛苦', '不客气'],
   waitRequest: [
@@ -78,6 +86,8 @@ export const DEFAULT_ZH_PHRASES: PhraseLists = {
     '正在为您查询',
     '正在为您核实',
     '为您查询一下',
+    '帮您查询一下',
+    '帮您查一下',
   ],
   thanksForWaiting: [
     '感谢您的耐心等待',
@@ -193,6 +203,8 @@ export const DEFAULT_ZH_PHRASES: PhraseLists = {
     '从没',
     '绝不',
   ],
+  // Thanks: a run of exclamation marks in a turn that thanks is not an anger cue (哦!!!谢谢).
+  gratitude: ['谢谢', '感谢', '多谢', '谢了', '谢啦'],
 };
 
 /** Default English lists. */
@@ -305,6 +317,7 @@ export const DEFAULT_EN_PHRASES: PhraseLists = {
     'damn you',
   ],
   negation: ['not', 'no', 'never', "n't", 'dont', 'cannot', 'without'],
+  gratitude: ['thank', 'thanks', 'appreciate', 'cheers'],
 };
 
 /**

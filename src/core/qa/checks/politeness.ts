@@ -55,11 +55,16 @@ export const noArguingRule = defineRule({
   },
 });
 
-/** Customer turns with an anger cue (phrases, not negated, or a run of exclamation marks). */
+/**
+ * Customer turns with an anger cue: a phrase (not negated), or a run of exclamation marks (！ or !)
+ * in a turn that does not thank (哦!!!谢谢 is gratitude, not anger).
+ */
 export function angryTurns(call: PreparedCall, exclamationRun: number): number[] {
   const run = new RegExp(`!{${exclamationRun},}`);
   return call.customerTurns.filter(
-    (i) => call.has(i, 'anger') || run.test(call.norm(i).replace(/\s+/g, '')),
+    (i) =>
+      call.has(i, 'anger') ||
+      (run.test(call.norm(i).replace(/\s+/g, '')) && !call.has(i, 'gratitude')),
   );
 }
 
