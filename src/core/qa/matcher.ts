@@ -26,7 +26,9 @@ export interface MatcherOptions {
 }
 
 const GAP = '[^.!?。\\n]{0,12}?';
-const CLAUSE_BREAK = /[,.!?;:，。！？；：、~\s]/;
+/** Clause breaks: punctuation; in Chinese also spaces (chat logs join messages with spaces). */
+const CLAUSE_BREAK_ZH = /[,.!?;:，。！？；：、~\s]/;
+const CLAUSE_BREAK_EN = /[,.!?;:~]/;
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -109,8 +111,9 @@ export class PhraseMatcher {
   }
 
   private acceptInContext(norm: string, match: PhraseMatch): boolean {
+    const clauseBreak = this.options.language === 'en' ? CLAUSE_BREAK_EN : CLAUSE_BREAK_ZH;
     let clauseStart = match.index;
-    while (clauseStart > 0 && !CLAUSE_BREAK.test(norm[clauseStart - 1] ?? '')) clauseStart--;
+    while (clauseStart > 0 && !clauseBreak.test(norm[clauseStart - 1] ?? '')) clauseStart--;
     const prefix = norm.slice(clauseStart, match.index);
     if (this.options.language === 'en') {
       const words = prefix.split(/[^a-z']+/).filter((w) => w.length > 0);
@@ -121,7 +124,7 @@ export class PhraseMatcher {
     }
     if (prefix.length === 0) return true;
     let clauseEnd = match.end;
-    while (clauseEnd < norm.length && !CLAUSE_BREAK.test(norm[clauseEnd] ?? '')) clauseEnd++;
+    while (clauseEnd < norm.length && !clauseBreak.test(norm[clauseEnd] ?? '')) clauseEnd++;
     const words = cutWords(norm.slice(clauseStart, clauseEnd));
     const before: string[] = [];
     let offset = 0;

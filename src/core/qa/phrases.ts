@@ -19,6 +19,7 @@ export const PHRASE_CATEGORIES = [
   'profanity',
   'negation',
   'gratitude',
+  'checking',
 ] as const;
 
 /** One phrase category. */
@@ -205,6 +206,8 @@ export const DEFAULT_ZH_PHRASES: PhraseLists = {
   ],
   // Thanks: a run of exclamation marks in a turn that thanks is not an anger cue (哦!!!谢谢).
   gratitude: ['谢谢', '感谢', '多谢', '谢了', '谢啦'],
+  // Announcing a look-up after a wait request (稍等，我查看一下): still waiting, not yet answering.
+  checking: ['查', '看一下', '看下', '核实', '确认一下', '稍', '等'],
 };
 
 /** Default English lists. */
@@ -318,6 +321,7 @@ export const DEFAULT_EN_PHRASES: PhraseLists = {
   ],
   negation: ['not', 'no', 'never', "n't", 'dont', 'cannot', 'without'],
   gratitude: ['thank', 'thanks', 'appreciate', 'cheers'],
+  checking: ['check', 'look', 'looking', 'find', 'pull up', 'moment', 'second', 'hold'],
 };
 
 /**
@@ -325,6 +329,7 @@ export const DEFAULT_EN_PHRASES: PhraseLists = {
  * an exception's match is ignored).
  */
 export const DEFAULT_ZH_EXCEPTIONS: Partial<PhraseLists> = {
+  checking: ['查到', '查询到', '查了', '查过', '看到'],
   polite: ['申请', '邀请', '请假'],
   anger: ['投诉电话', '投诉渠道'],
   profanity: [],

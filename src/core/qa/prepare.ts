@@ -36,20 +36,20 @@ export interface PreparedCall {
   norm(turn: number): string;
   /** Whether a turn holds an accepted phrase of a category. */
   has(turn: number, category: PhraseCategory): boolean;
-  /** Whether the last sentence of a turn holds a phrase of a category. */
-  lastSentenceHas(turn: number, category: PhraseCategory): boolean;
+  /**
+   * Whether a turn ends in a wait request: after its last wait request, every clause is trivial
+   * (at most 2 Chinese characters or 1 English word), another wait request, or announces a look-up
+   * (`checking`: 稍等，我查看一下). A wait request followed by the answer is not one.
+   */
+  endsWithWaitRequest(turn: number): boolean;
 }
 
-const SENTENCE_END_EN = /[.!?。！？~～…\n]+/;
-const SENTENCE_END_ZH = /[.!?。！？~～…\n\s]+/;
+const CLAUSE_EN = /[,.!?;:。！？~～…\n]+/;
+const CLAUSE_ZH = /[,.!?;:，。！？；：~～…\n\s]+/;
 
-function lastSentence(norm: string, zh: boolean): string {
-  const parts = norm.split(zh ? SENTENCE_END_ZH : SENTENCE_END_EN);
-  for (let i = parts.length - 1; i >= 0; i--) {
-    const part = (parts[i] ?? '').trim();
-    if (/[\p{L}\p{N}]/u.test(part)) return part;
-  }
-  return '';
+function trivialClause(clause: string, zh: boolean): boolean {
+  if (zh) return (clause.match(/[\p{L}\p{N}]/gu)?.length ?? 0) <= 2;
+  return clause.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length <= 1;
 }
 
 function isTimed(turn: Turn): turn is Turn & { start: number; end: number } {
@@ -88,8 +88,22 @@ export function prepareCall(transcript: Transcript, config: CompiledQaConfig): P
     }
     return v;
   };
-  const lastSentenceHas = (i: number, category: PhraseCategory): boolean =>
-    matchers[category].test(lastSentence(norm(i), lang === 'zh'));
+  const zh = lang === 'zh';
+  const endsWithWaitRequest = (i: number): boolean => {
+    const text = norm(i);
+    const found = matchers.waitRequest.find(text);
+    const last = found[found.length - 1];
+    if (!last) return false;
+    return text
+      .slice(last.end)
+      .split(zh ? CLAUSE_ZH : CLAUSE_EN)
+      .every(
+        (clause) =>
+          trivialClause(clause, zh) ||
+          matchers.waitRequest.test(clause) ||
+          matchers.checking.test(clause),
+      );
+  };
   const timed = agentTurns.length > 0 && agentTurns.every((i) => isTimed(turns[i] as Turn));
 
   const call = {
@@ -103,7 +117,7 @@ export function prepareCall(transcript: Transcript, config: CompiledQaConfig): P
     config,
     norm,
     has,
-    lastSentenceHas,
+    endsWithWaitRequest,
   };
   call.holds = detectHolds(call);
   return call;
@@ -132,7 +146,7 @@ function detectHolds(call: PreparedCall): DetectedHold[] {
   }
   for (const i of agentTurns) {
     const turn = turns[i] as Turn;
-    if (!call.lastSentenceHas(i, 'waitRequest')) continue;
+    if (!call.endsWithWaitRequest(i)) continue;
     const ret = nextAgentTurn(call, i);
     if (ret === null) continue;
     if (isTimed(turn)) {
