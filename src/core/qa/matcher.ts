@@ -83,9 +83,12 @@ export class PhraseMatcher {
     if (!this.pattern) return [];
     const out: PhraseMatch[] = [];
     let excepted: PhraseMatch[] | null = null;
+    // matchAll starts at the regex's lastIndex, which test() moves: always start at 0.
+    this.pattern.lastIndex = 0;
     for (const m of norm.matchAll(this.pattern)) {
       const match = { index: m.index, end: m.index + m[0].length };
       if (this.exceptions) {
+        this.exceptions.lastIndex = 0;
         excepted ??= [...norm.matchAll(this.exceptions)].map((e) => ({
           index: e.index,
           end: e.index + e[0].length,
@@ -105,7 +108,9 @@ export class PhraseMatcher {
     if (!this.pattern) return false;
     if (!this.exceptions && this.negation.size === 0 && !this.options.wordStart) {
       this.pattern.lastIndex = 0;
-      return this.pattern.test(norm);
+      const found = this.pattern.test(norm);
+      this.pattern.lastIndex = 0;
+      return found;
     }
     return this.find(norm).length > 0;
   }

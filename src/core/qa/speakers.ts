@@ -93,10 +93,13 @@ function agentByContent(
   let tie = false;
   for (const id of ids) {
     const first = parsed.turns.filter((t) => t.speakerId === id).slice(0, 2);
-    const score = first.filter((t) => {
+    // An offer to help (or the site's script) weighs more than a salutation: customers say hi too.
+    let score = 0;
+    for (const t of first) {
       const n = normalizeText(t.text);
-      return m.salutation.test(n) || m.offerHelp.test(n) || m.script.test(n);
-    }).length;
+      if (m.offerHelp.test(n) || m.script.test(n)) score += 2;
+      if (m.salutation.test(n)) score += 1;
+    }
     if (score > bestScore) {
       best = id;
       bestScore = score;

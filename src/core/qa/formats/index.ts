@@ -7,6 +7,7 @@ import { parsePcaJson, parseTranscribeJson } from './aws.js';
 import { parseCallfloorJson } from './callfloor-json.js';
 import { parseChatTsv } from './chat-tsv.js';
 import { TranscriptFormatError, type ParseWarning } from './errors.js';
+import { jsonErrorOffset } from './json-path.js';
 import { parseSubtitles } from './subtitles.js';
 import { parseTextTranscript } from './text.js';
 
@@ -39,11 +40,10 @@ function parseJson(text: string): unknown {
     return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const pos = /position (\d+)/.exec(message);
-    if (pos) {
-      const offset = Number(pos[1]);
+    const offset = jsonErrorOffset(text);
+    if (offset >= 0) {
       const line = text.slice(0, offset).split('\n').length;
-      throw new TranscriptFormatError(`line ${line}`, `invalid JSON: ${message}`);
+      throw new TranscriptFormatError(`line ${line}`, `invalid JSON: ${message.split('\n')[0]}`);
     }
     throw new TranscriptFormatError('', `invalid JSON: ${message}`);
   }
@@ -56,7 +56,8 @@ export function detectFormat(
 ): Exclude<TranscriptFormat, 'auto' | 'json' | 'transcribe' | 'pca'> | 'json-any' {
   const lower = fileName.toLowerCase();
   const head = text.replace(/^\uFEFF/, '').trimStart();
-  if (lower.endsWith('.json') || head.startsWith('{') || head.startsWith('[')) return 'json-any';
+  if (lower.endsWith('.json') || head.startsWith('{') || /^\[\s*[{\]]/.test(head))
+    {return 'json-any';}
   if (lower.endsWith('.vtt') || head.startsWith('WEBVTT')) return 'vtt';
   if (lower.endsWith('.srt') || /^\d+\r?\n[\d:,. ]+-->/.test(head)) return 'srt';
   const firstLine = head.split('\n', 1)[0] ?? '';
