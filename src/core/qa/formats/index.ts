@@ -56,8 +56,9 @@ export function detectFormat(
 ): Exclude<TranscriptFormat, 'auto' | 'json' | 'transcribe' | 'pca'> | 'json-any' {
   const lower = fileName.toLowerCase();
   const head = text.replace(/^\uFEFF/, '').trimStart();
-  if (lower.endsWith('.json') || head.startsWith('{') || /^\[\s*[{\]]/.test(head))
-    {return 'json-any';}
+  if (lower.endsWith('.json') || head.startsWith('{') || /^\[\s*[{\]]/.test(head)) {
+    return 'json-any';
+  }
   if (lower.endsWith('.vtt') || head.startsWith('WEBVTT')) return 'vtt';
   if (lower.endsWith('.srt') || /^\d+\r?\n[\d:,. ]+-->/.test(head)) return 'srt';
   const firstLine = head.split('\n', 1)[0] ?? '';
