@@ -47,18 +47,69 @@ function phraseSource(phrase: string): string {
   return body;
 }
 
-/** Compiles phrases to one global regular expression (longest first); `null` for an empty list. */
-export function compilePhrases(phrases: readonly string[]): RegExp | null {
+/**
+ * Compiles phrases to global regular expressions (longest first): one for phrases that start with
+ * a Latin letter or digit (behind one shared word-boundary look-behind, and only run on text that
+ * holds one), one for the others (plain alternation, fast). Empty list → no expression.
+ */
+export function compilePhraseGroups(phrases: readonly string[]): CompiledGroup[] {
   const usable = [...new Set(phrases.map((p) => p.trim()).filter((p) => p.length > 0))];
-  if (usable.length === 0) return null;
   usable.sort((a, b) => b.length - a.length);
-  return new RegExp(usable.map(phraseSource).join('|'), 'g');
+  const latin = usable.filter((p) => /^[a-z0-9']/.test(p.normalize('NFKC').toLowerCase()));
+  const other = usable.filter((p) => !latin.includes(p));
+  const groups: CompiledGroup[] = [];
+  if (other.length > 0) {
+    // A look-ahead on the possible first characters lets the engine skip most positions fast.
+    const firsts = new Set(other.map((p) => [...p.normalize('NFKC').toLowerCase()][0] ?? ''));
+    const klass = [...firsts].map((c) => c.replace(/[\]\\^-]/g, '\\$&')).join('');
+    groups.push({
+      re: new RegExp(`(?=[${klass}])(?:${other.map(phraseSource).join('|')})`, 'g'),
+      latin: false,
+    });
+  }
+  if (latin.length > 0) {
+    const body = latin.map((p) => phraseSource(p).replace("(?<![a-z0-9'])", '')).join('|');
+    groups.push({ re: new RegExp(`(?<![a-z0-9'])(?:${body})`, 'g'), latin: true });
+  }
+  return groups;
+}
+
+/** One compiled expression; `latin` ones run only on text holding a Latin letter or digit. */
+export interface CompiledGroup {
+  readonly re: RegExp;
+  readonly latin: boolean;
+}
+
+const LATIN = /[a-z0-9]/;
+
+function allMatches(groups: readonly CompiledGroup[], norm: string): PhraseMatch[] {
+  const out: PhraseMatch[] = [];
+  let hasLatin: boolean | null = null;
+  for (const g of groups) {
+    if (g.latin && !(hasLatin ??= LATIN.test(norm))) continue;
+    g.re.lastIndex = 0;
+    for (const m of norm.matchAll(g.re)) out.push({ index: m.index, end: m.index + m[0].length });
+  }
+  if (groups.length > 1) out.sort((a, b) => a.index - b.index);
+  return out;
+}
+
+function anyMatch(groups: readonly CompiledGroup[], norm: string): boolean {
+  let hasLatin: boolean | null = null;
+  for (const g of groups) {
+    if (g.latin && !(hasLatin ??= LATIN.test(norm))) continue;
+    g.re.lastIndex = 0;
+    const found = g.re.test(norm);
+    g.re.lastIndex = 0;
+    if (found) return true;
+  }
+  return false;
 }
 
 /** A compiled phrase category for one language. */
 export class PhraseMatcher {
-  private readonly pattern: RegExp | null;
-  private readonly exceptions: RegExp | null;
+  private readonly pattern: readonly CompiledGroup[];
+  private readonly exceptions: readonly CompiledGroup[];
   private readonly negation: ReadonlySet<string>;
   private readonly window: number;
 
@@ -72,27 +123,20 @@ export class PhraseMatcher {
     exceptions: readonly string[],
     private readonly options: MatcherOptions,
   ) {
-    this.pattern = compilePhrases(phrases);
-    this.exceptions = compilePhrases(exceptions);
+    this.pattern = compilePhraseGroups(phrases);
+    this.exceptions = compilePhraseGroups(exceptions);
     this.negation = new Set((options.negation ?? []).map((w) => w.normalize('NFKC').toLowerCase()));
     this.window = options.negationWindow ?? 3;
   }
 
   /** All accepted matches in normalised text. */
   find(norm: string): PhraseMatch[] {
-    if (!this.pattern) return [];
+    if (this.pattern.length === 0) return [];
     const out: PhraseMatch[] = [];
     let excepted: PhraseMatch[] | null = null;
-    // matchAll starts at the regex's lastIndex, which test() moves: always start at 0.
-    this.pattern.lastIndex = 0;
-    for (const m of norm.matchAll(this.pattern)) {
-      const match = { index: m.index, end: m.index + m[0].length };
-      if (this.exceptions) {
-        this.exceptions.lastIndex = 0;
-        excepted ??= [...norm.matchAll(this.exceptions)].map((e) => ({
-          index: e.index,
-          end: e.index + e[0].length,
-        }));
+    for (const match of allMatches(this.pattern, norm)) {
+      if (this.exceptions.length > 0) {
+        excepted ??= allMatches(this.exceptions, norm);
         if (excepted.some((e) => e.index <= match.index && e.end >= match.end)) continue;
       }
       if (this.negation.size > 0 || this.options.wordStart) {
@@ -105,12 +149,10 @@ export class PhraseMatcher {
 
   /** Whether the normalised text holds an accepted match. */
   test(norm: string): boolean {
-    if (!this.pattern) return false;
-    if (!this.exceptions && this.negation.size === 0 && !this.options.wordStart) {
-      this.pattern.lastIndex = 0;
-      const found = this.pattern.test(norm);
-      this.pattern.lastIndex = 0;
-      return found;
+    if (this.pattern.length === 0) return false;
+    if (!anyMatch(this.pattern, norm)) return false;
+    if (this.exceptions.length === 0 && this.negation.size === 0 && !this.options.wordStart) {
+      return true;
     }
     return this.find(norm).length > 0;
   }

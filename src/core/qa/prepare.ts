@@ -5,7 +5,7 @@
 import type { CompiledQaConfig, LanguageMatchers } from './config.js';
 import { languageOfNormalized, phraseLanguage } from './language.js';
 import { normalizeDetailed } from './normalize.js';
-import { PHRASE_CATEGORIES, type PhraseCategory } from './phrases.js';
+import type { PhraseCategory } from './phrases.js';
 import type { QaLanguage, Transcript, Turn } from './types.js';
 
 /** A hold of any kind (qa.md "A hold is"). Times in seconds from the call's start, `null` for chats. */
@@ -56,69 +56,84 @@ function isTimed(turn: Turn): turn is Turn & { start: number; end: number } {
   return typeof turn.start === 'number' && typeof turn.end === 'number';
 }
 
-/**
- * Prepares a call for the checks.
- * @param transcript the call (roles resolved)
- * @param config compiled config
- */
-export function prepareCall(transcript: Transcript, config: CompiledQaConfig): PreparedCall {
-  const turns = transcript.turns;
-  const normalized = turns.map((t) => normalizeDetailed(t.text));
-  const norms = normalized.map((n) => n.norm);
-  const language = transcript.language ?? languageOfNormalized(normalized);
-  const lang = phraseLanguage(language);
-  const matchers: LanguageMatchers = config.matchers[lang];
-  // Per category, per turn: undefined = not looked up yet.
-  const cache = new Map<PhraseCategory, (boolean | undefined)[]>(
-    PHRASE_CATEGORIES.map((c) => [c, new Array<boolean | undefined>(turns.length)]),
-  );
-  const agentTurns: number[] = [];
-  const customerTurns: number[] = [];
-  turns.forEach((t, i) => {
-    if (t.speaker === 'agent') agentTurns.push(i);
-    else if (t.speaker === 'customer') customerTurns.push(i);
-  });
-  const norm = (i: number): string => norms[i] ?? '';
-  const has = (i: number, category: PhraseCategory): boolean => {
-    const row = cache.get(category) as (boolean | undefined)[];
-    let v = row[i];
-    if (v === undefined) {
-      v = matchers[category].test(norm(i));
-      row[i] = v;
+/** The prepared call: normalised texts and cached phrase look-ups. */
+class Prepared implements PreparedCall {
+  readonly language: QaLanguage;
+  readonly turns: readonly Turn[];
+  readonly agentTurns: number[] = [];
+  readonly customerTurns: number[] = [];
+  holds: readonly DetectedHold[] = [];
+  readonly timed: boolean;
+  private readonly norms: string[];
+  private readonly zh: boolean;
+  private readonly matchers: LanguageMatchers;
+  /** Per category, per turn: 0 unknown, 1 no, 2 yes. */
+  private readonly cache = new Map<PhraseCategory, Uint8Array>();
+
+  constructor(
+    readonly transcript: Transcript,
+    readonly config: CompiledQaConfig,
+  ) {
+    const turns = transcript.turns;
+    this.turns = turns;
+    const normalized = turns.map((t) => normalizeDetailed(t.text));
+    this.norms = normalized.map((n) => n.norm);
+    this.language = transcript.language ?? languageOfNormalized(normalized);
+    const lang = phraseLanguage(this.language);
+    this.zh = lang === 'zh';
+    this.matchers = config.matchers[lang];
+    turns.forEach((t, i) => {
+      if (t.speaker === 'agent') this.agentTurns.push(i);
+      else if (t.speaker === 'customer') this.customerTurns.push(i);
+    });
+    this.timed =
+      this.agentTurns.length > 0 && this.agentTurns.every((i) => isTimed(turns[i] as Turn));
+  }
+
+  norm(i: number): string {
+    return this.norms[i] ?? '';
+  }
+
+  has(i: number, category: PhraseCategory): boolean {
+    let row = this.cache.get(category);
+    if (!row) {
+      row = new Uint8Array(this.turns.length);
+      this.cache.set(category, row);
     }
-    return v;
-  };
-  const zh = lang === 'zh';
-  const endsWithWaitRequest = (i: number): boolean => {
-    const text = norm(i);
-    const found = matchers.waitRequest.find(text);
+    const v = row[i];
+    if (v !== 0 && v !== undefined) return v === 2;
+    const found = this.matchers[category].test(this.norm(i));
+    row[i] = found ? 2 : 1;
+    return found;
+  }
+
+  endsWithWaitRequest(i: number): boolean {
+    const text = this.norm(i);
+    if (!this.has(i, 'waitRequest')) return false;
+    const found = this.matchers.waitRequest.find(text);
     const last = found[found.length - 1];
     if (!last) return false;
+    const zh = this.zh;
     return text
       .slice(last.end)
       .split(zh ? CLAUSE_ZH : CLAUSE_EN)
       .every(
         (clause) =>
           trivialClause(clause, zh) ||
-          matchers.waitRequest.test(clause) ||
-          matchers.checking.test(clause),
+          this.matchers.waitRequest.test(clause) ||
+          this.matchers.checking.test(clause),
       );
-  };
-  const timed = agentTurns.length > 0 && agentTurns.every((i) => isTimed(turns[i] as Turn));
+  }
+}
 
-  const call = {
-    transcript,
-    language,
-    turns,
-    agentTurns,
-    customerTurns,
-    holds: [] as DetectedHold[],
-    timed,
-    config,
-    norm,
-    has,
-    endsWithWaitRequest,
-  };
+/**
+ * Prepares a call for the checks: normalises every turn once, detects the language when the
+ * transcript does not give it, and finds the holds.
+ * @param transcript the call (roles resolved)
+ * @param config compiled config
+ */
+export function prepareCall(transcript: Transcript, config: CompiledQaConfig): PreparedCall {
+  const call = new Prepared(transcript, config);
   call.holds = detectHolds(call);
   return call;
 }

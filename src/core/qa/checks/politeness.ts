@@ -60,12 +60,24 @@ export const noArguingRule = defineRule({
  * in a turn that does not thank (哦!!!谢谢 is gratitude, not anger).
  */
 export function angryTurns(call: PreparedCall, exclamationRun: number): number[] {
-  const run = new RegExp(`!{${exclamationRun},}`);
-  return call.customerTurns.filter(
-    (i) =>
-      call.has(i, 'anger') ||
-      (run.test(call.norm(i).replace(/\s+/g, '')) && !call.has(i, 'gratitude')),
-  );
+  const run = exclamationPattern(exclamationRun);
+  return call.customerTurns.filter((i) => {
+    if (call.has(i, 'anger')) return true;
+    const norm = call.norm(i);
+    return norm.includes('!') && run.test(norm) && !call.has(i, 'gratitude');
+  });
+}
+
+const EXCLAMATION_PATTERNS = new Map<number, RegExp>();
+
+/** `n` or more exclamation marks in a row (spaces between them allowed; ！ is ! after NFKC). */
+function exclamationPattern(n: number): RegExp {
+  let re = EXCLAMATION_PATTERNS.get(n);
+  if (!re) {
+    re = new RegExp(`!(?:\\s*!){${n - 1},}`);
+    EXCLAMATION_PATTERNS.set(n, re);
+  }
+  return re;
 }
 
 /** E05.deescalate: after every customer turn with anger cues, the agent's next turn apologises or empathises. */
