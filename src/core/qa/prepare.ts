@@ -159,6 +159,7 @@ function detectHolds(call: PreparedCall): DetectedHold[] {
       returnTurn: ret,
     });
   }
+  let chatWaitUntil: number | null = null;
   for (const i of agentTurns) {
     const turn = turns[i] as Turn;
     if (!call.endsWithWaitRequest(i)) continue;
@@ -184,7 +185,13 @@ function detectHolds(call: PreparedCall): DetectedHold[] {
       if (telephony.some((h) => h.start < e && h.end > s)) continue;
       holds.push({ kind: 'gap', start: s, end: e, requestTurn: i, returnTurn: ret });
     } else if (typeof turn.start !== 'number') {
-      holds.push({ kind: 'chat', start: null, end: null, requestTurn: i, returnTurn: ret });
+      // A chat hold; further wait requests before the return continue the same hold.
+      if (chatWaitUntil !== null && i <= chatWaitUntil) continue;
+      let back: number | null = ret;
+      while (back !== null && call.endsWithWaitRequest(back)) back = nextAgentTurn(call, back);
+      if (back === null) continue;
+      chatWaitUntil = back;
+      holds.push({ kind: 'chat', start: null, end: null, requestTurn: i, returnTurn: back });
     }
   }
   return holds;

@@ -327,3 +327,41 @@ describe.skipIf(!present)('QA on the AWS PCA sample call (real data)', () => {
     );
   });
 });
+
+describe.skipIf(!present)('QA on the ABCD sample (real English chats)', () => {
+  /** ABCD `original` [speaker, text] pairs as callfloor JSON; `action` turns are system turns. */
+  function abcdAsCallfloorJson(): string {
+    const data = JSON.parse(
+      readFileSync(sharedDataPath('abcd-sample', 'abcd_sample.json'), 'utf8'),
+    ) as { convo_id: number; original: [string, string][] }[];
+    return JSON.stringify(
+      data.map((c) => ({
+        id: String(c.convo_id),
+        turns: c.original.map(([speaker, text]) => ({
+          speaker: speaker === 'action' ? 'system' : speaker,
+          text,
+        })),
+      })),
+    );
+  }
+
+  it('scores the three chats as read by hand', () => {
+    const calls = parseTranscriptText(abcdAsCallfloorJson(), 'abcd.json').transcripts.map((t) =>
+      scoreTranscript(t),
+    );
+    expect(calls.map((c) => [c.id, c.language, applicable(c), c.score])).toEqual([
+      // "Hi!" greets; "Have a great night!" closes; "please" in turn 3; no wait request.
+      ['3592', 'en', 'E01:pass E13:pass R04:pass E05.argue:pass E09:pass', 1],
+      // "good afternoon, how can I help you?"; "have a nice day"; "please" (turn 7).
+      ['9489', 'en', 'E01:pass E13:pass R04:pass E05.argue:pass E09:pass', 1],
+      // "let me check that." + "one moment please" (one hold, returns in turn 7) and again
+      // "one moment please" (turn 12, returns in turn 16 after system turns): never thanked.
+      ['3695', 'en', 'E01:pass E13:pass R04:pass E12:fail E05.argue:pass E09:pass', 5 / 6],
+    ]);
+    expect(evidenceTurns(calls[0] as QaCallResult, 'E13')).toEqual([27]);
+    expect(evidenceTurns(calls[0] as QaCallResult, 'R04')).toEqual([3]);
+    expect(evidenceTurns(calls[2] as QaCallResult, 'E12')).toEqual([7, 16]);
+    expect(calls[2]?.metrics.holds).toBe(2);
+    expect(calls[2]?.metrics.agentTurns).toBe(11);
+  });
+});

@@ -148,6 +148,23 @@ describe('E12 thanks after a hold', () => {
           turns: [1],
         },
         { lang: 'en', lines: ['A: Bear with me, let me check.', 'A: Found it.'], turns: [1] },
+        {
+          lang: 'en',
+          lines: [
+            'A: sure! let me check that.',
+            'A: one moment please',
+            'C: ok',
+            'A: It expires in 7 days.',
+          ],
+          turns: [3],
+          note: 'consecutive wait requests are one hold',
+        },
+        {
+          lang: 'zh',
+          lines: ['A: 好的，我查一下', 'A: 请稍等', 'A: 查到了，明天送达'],
+          turns: [2],
+          note: 'consecutive wait requests are one hold',
+        },
       ],
       na: [
         {
