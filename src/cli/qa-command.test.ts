@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { QaReport } from '../core/qa/index.js';
 import { sharedDataAvailable, sharedDataPath } from '../test-support/shared-data.js';
 import { main } from './main.js';
@@ -23,21 +24,17 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += chunk.toString();
-    return true;
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await main(['node', 'callfloor', 'qa', ...args], {
+    stdin: new PassThrough(),
+    stdout,
+    stderr,
+    stderrIsTTY: false,
   });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += chunk.toString();
-    return true;
-  });
-  try {
-    const code = await main(['node', 'callfloor', 'qa', ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  return { code, out, err };
 }
 
 describe('callfloor qa', () => {
