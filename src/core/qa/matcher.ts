@@ -34,9 +34,31 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const CJK = /[\u2e80-\u9fff\uf900-\ufaff]/;
+
+/**
+ * One literal part of a phrase: spaces match any run of spaces; between two Chinese characters
+ * one optional space is allowed, so matching does not depend on spaces (ASR output often spaces
+ * out words: 您 好 请 问).
+ */
+function partSource(part: string): string {
+  const chars = [...part.trim()];
+  let out = '';
+  chars.forEach((c, k) => {
+    if (/\s/.test(c)) {
+      if (!out.endsWith('\\s+')) out += '\\s+';
+      return;
+    }
+    const prev = chars[k - 1];
+    if (k > 0 && prev !== undefined && CJK.test(prev) && CJK.test(c)) out += ' ?';
+    out += escape(c);
+  });
+  return out;
+}
+
 function phraseSource(phrase: string): string {
   const parts = phrase.split(/…|\.\.\./).map((part) => part.normalize('NFKC').toLowerCase());
-  let body = parts.map((part) => escape(part.trim()).replace(/\s+/g, '\\s+')).join(GAP);
+  let body = parts.map(partSource).join(GAP);
   const first = parts[0]?.trim() ?? '';
   const last = parts[parts.length - 1]?.trim() ?? '';
   if (/^[a-z0-9']/.test(first)) body = `(?<![a-z0-9'])${body}`;

@@ -18,6 +18,12 @@ describe('E01 greeting', () => {
           note: '工号…为您服务 with a gap',
         },
         { lang: 'zh', lines: ['A:早上好！请问您需要什么帮助？'], turns: [0] },
+        {
+          lang: 'zh',
+          lines: ['A: 您 好 请 问 有 什 么 可 以 帮 您'],
+          turns: [0],
+          note: 'ASR output with spaces between words',
+        },
         { lang: 'zh-Hant', lines: ['A: 您好，請問有什麼可以幫您？'], turns: [0] },
         { lang: 'zh-Hant', lines: ['A: 歡迎致電，很高興為您服務'], turns: [0] },
         { lang: 'en', lines: ['A: Hello, thanks for calling Acme.'], turns: [0] },
