@@ -97,6 +97,7 @@ export const DEFAULT_ZH_PHRASES: PhraseLists = {
     '谢谢您的等待',
     '让您久等了',
     '久等了',
+    '久等',
     '谢谢您的耐心',
     '感谢耐心等候',
     '谢谢您的耐心等候',

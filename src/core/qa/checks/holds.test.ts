@@ -127,6 +127,12 @@ describe('E12 thanks after a hold', () => {
         },
         { lang: 'zh-Hant', lines: ['A: 請稍等', 'A: 感謝您的耐心等待'], turns: [1] },
         {
+          lang: 'zh',
+          lines: ['A: 请稍等', 'A: 不好意思，让您久等啦~ 已经发货'],
+          turns: [1],
+          note: '久等啦',
+        },
+        {
           lang: 'en',
           lines: ['A: Let me check.', 'C: ok', 'A: Thank you for waiting. It shipped.'],
           turns: [2],
