@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, type CliContext } from './context.js';
+import { registerQaCommand } from './qa-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { registerStatsCommand } from './stats-command.js';
 
@@ -44,6 +45,7 @@ export async function main(
   // Commands register here, one line each.
   registerStatsCommand(program, ctx);
   registerSimulateCommand(program, ctx);
+  registerQaCommand(program, ctx);
 
   try {
     await program.parseAsync([...argv]);
