@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, type CliContext } from './context.js';
+import { registerQaCommand } from './qa-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { registerStatsCommand } from './stats-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -46,6 +47,7 @@ export async function main(
   // Commands register here, one line each.
   registerStatsCommand(program, ctx);
   registerSimulateCommand(program, ctx);
+  registerQaCommand(program, ctx);
   registerServeCommand(program, ctx);
   registerImportCommand(program, ctx);
 
