@@ -295,6 +295,40 @@ describe('the floor API', () => {
     expect(zh.alerts[0]!.message).toMatch(/[\u4e00-\u9fff]/);
   });
 
+  it('answers 503 when the batch cannot be stored, and keeps nothing of it', async () => {
+    const { app, db, ingest } = await harness();
+    await app.inject({ method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 3) });
+    await db.db.schema.dropTable('meta').execute(); // the next commit fails at its last write
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/events',
+      payload: [
+        { time: T0 + 50, queue: 'sales', agent: 'PJSIP/1002', event: 'PAUSE', data: ['Break'] },
+        { time: T0 + 51, callId: 'c9', queue: 'sales', event: 'JOINEMPTY', data: [] },
+      ],
+    });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({
+      error: { code: 'unavailable', message: 'the database is unavailable; retry', field: null },
+    });
+    // The engine is rebuilt from the database: PJSIP/1002's pause (not stored) is not shown.
+    let states: [string, string][] = [];
+    for (let i = 0; i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      states = (await app.inject('/api/floor'))
+        .json<{ agents: { agent: string; state: string }[] }>()
+        .agents.map((a) => [a.agent, a.state]);
+      if (states.some(([a, s]) => a === 'PJSIP/1002' && s === 'available')) break;
+    }
+    expect(states).toEqual([
+      ['PJSIP/1001', 'paused'],
+      ['PJSIP/1002', 'available'],
+    ]);
+    expect(ingest.failedCommits).toBe(1);
+    const stored = await db.db.selectFrom('event').select('verb').execute();
+    expect(stored.map((e) => e.verb)).toEqual(['ADDMEMBER', 'ADDMEMBER', 'PAUSE']);
+  });
+
   it('publishes the OpenAPI document and the interactive docs', async () => {
     const { app } = await harness();
     const doc = (await app.inject('/api/openapi.json')).json<{
