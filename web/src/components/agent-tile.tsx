@@ -37,6 +37,9 @@ export function AgentTile({ agent, serverNow, thresholds }: AgentTileProps) {
     >
       <header className="agent-tile__head">
         <span className="agent-tile__name">{agent.name}</span>
+        {agent.state === 'on_call' && agent.onHold === true ? (
+          <span className="agent-tile__hold">{t('floor.onHold')}</span>
+        ) : null}
         {agent.team ? <span className="agent-tile__team">{agent.team}</span> : null}
       </header>
       <div className="agent-tile__state">

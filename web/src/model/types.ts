@@ -28,6 +28,8 @@ export interface FloorAgent {
   since: number;
   queues: string[];
   callId: string | null;
+  /** The current call is on hold (live sources' HOLD / UNHOLD). */
+  onHold?: boolean;
   /** Queues where an agent who is available elsewhere is paused. */
   pausedQueues?: string[];
 }
