@@ -315,6 +315,36 @@ describe('every page in every language, desktop and phone', () => {
   });
 });
 
+describe('settings', () => {
+  it('the R12 threshold is configurable: a longer allowance turns the red tile amber, and is remembered', async () => {
+    const ctx = await newContext('en-US', 'UTC', 1440, 900);
+    const page = await ctx.newPage();
+    await page.goto(`${base()}/`);
+    // 1003 has been on a break for more than 10 minutes: red.
+    await page.waitForSelector('[data-agent="PJSIP/1003"][data-tone="over"]', { timeout: WAIT_MS });
+    await page.click('[data-testid="settings-button"]');
+    await page.fill('input[name="pauseThreshold"]', '45');
+    await page.fill('textarea[name="reasons"]', 'Lunch = 60');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'settings-en-desktop.png') });
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-agent="PJSIP/1003"][data-tone="paused"]', {
+      timeout: WAIT_MS,
+    });
+    expect(await page.locator('[data-agent="PJSIP/1003"]').textContent()).toContain('limit 45 min');
+    await page.reload();
+    await page.waitForSelector('[data-agent="PJSIP/1003"][data-tone="paused"]', {
+      timeout: WAIT_MS,
+    });
+    // A bad per-reason line is refused with the line named.
+    await page.click('[data-testid="settings-button"]');
+    await page.fill('textarea[name="reasons"]', 'Lunch = 60\nBreak = soon');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('.form-error', { timeout: WAIT_MS });
+    expect(await page.locator('.form-error').textContent()).toContain('line 2');
+    await ctx.close();
+  });
+});
+
 describe('connection loss', () => {
   it('shows the reconnecting banner while the server is down and recovers with a new snapshot', async () => {
     const ctx = await newContext('en-US', 'UTC', 1440, 900);

@@ -47,8 +47,8 @@ export function IntervalChart({ points, withDate }: IntervalChartProps) {
         animation: false,
         color: ['#64748b', '#16a34a', '#dc2626', '#2563eb'],
         tooltip: { trigger: 'axis' },
-        legend: { top: 0 },
-        grid: { left: 48, right: 56, top: 40, bottom: 32 },
+        legend: { top: 0, type: 'scroll' },
+        grid: { left: 40, right: 48, top: 44, bottom: 28 },
         xAxis: { type: 'category', data: points.map((p) => intervalLabel(p.start, withDate)) },
         yAxis: [
           { type: 'value', minInterval: 1 },
@@ -61,9 +61,24 @@ export function IntervalChart({ points, withDate }: IntervalChartProps) {
           },
         ],
         series: [
-          { name: t('col.offered'), type: 'bar', data: points.map((p) => p.offered) },
-          { name: t('col.answered'), type: 'bar', data: points.map((p) => p.answered) },
-          { name: t('col.abandoned'), type: 'bar', data: points.map((p) => p.abandoned) },
+          {
+            name: t('col.offered'),
+            type: 'bar',
+            barMaxWidth: 28,
+            data: points.map((p) => p.offered),
+          },
+          {
+            name: t('col.answered'),
+            type: 'bar',
+            barMaxWidth: 28,
+            data: points.map((p) => p.answered),
+          },
+          {
+            name: t('col.abandoned'),
+            type: 'bar',
+            barMaxWidth: 28,
+            data: points.map((p) => p.abandoned),
+          },
           {
             name: t('col.serviceLevel'),
             type: 'line',

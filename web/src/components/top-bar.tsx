@@ -91,8 +91,13 @@ export function TopBar(props: TopBarProps) {
           className="btn btn--ghost"
           onClick={props.onSettings}
           data-testid="settings-button"
+          aria-label={t('nav.settings')}
+          title={t('nav.settings')}
         >
-          {t('nav.settings')}
+          <span className="btn__icon" aria-hidden="true">
+            ⚙
+          </span>
+          <span className="btn__text">{t('nav.settings')}</span>
         </button>
       </div>
     </header>
