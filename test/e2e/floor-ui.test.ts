@@ -315,6 +315,37 @@ describe('every page in every language, desktop and phone', () => {
   });
 });
 
+describe('SSE fallback', () => {
+  it('when WebSockets are blocked the console switches to /api/live/sse and still follows the log', async () => {
+    const ctx = await newContext('en-US', 'UTC', 1440, 900);
+    // A proxy that kills every WebSocket: each attempt closes before opening.
+    await ctx.addInitScript(() => {
+      class BlockedWebSocket {
+        onopen: (() => void) | null = null;
+        onmessage: (() => void) | null = null;
+        onclose: (() => void) | null = null;
+        constructor() {
+          setTimeout(() => this.onclose?.(), 10);
+        }
+        close(): void {}
+        send(): void {}
+      }
+      Object.defineProperty(globalThis, 'WebSocket', { value: BlockedWebSocket });
+    });
+    const page = await ctx.newPage();
+    await page.goto(`${base()}/`);
+    await waitText(page, '[data-testid="live-status"]', 'Live (SSE fallback)');
+    await page.waitForSelector('[data-agent="PJSIP/1001"][data-state="available"]', {
+      timeout: WAIT_MS,
+    });
+    await waitText(page, '[data-queue="support"] [data-testid="waiting"]', '1');
+    // The caller waiting in support hangs up.
+    append(line(nowSec(), 'e2e-call-2', 'support', 'NONE', 'ABANDON', '1', '1', '30'));
+    await waitText(page, '[data-queue="support"] [data-testid="waiting"]', '0');
+    await ctx.close();
+  });
+});
+
 describe('settings', () => {
   it('the R12 threshold is configurable: a longer allowance turns the red tile amber, and is remembered', async () => {
     const ctx = await newContext('en-US', 'UTC', 1440, 900);
