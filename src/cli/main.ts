@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, type CliContext } from './context.js';
 import { registerStatsCommand } from './stats-command.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerImportCommand } from './import-command.js';
 
 /**
  * Runs the CLI.
@@ -29,6 +31,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   // Commands register here, one line each.
   registerStatsCommand(program, ctx);
+  registerServeCommand(program, ctx);
+  registerImportCommand(program, ctx);
 
   try {
     await program.parseAsync([...argv]);

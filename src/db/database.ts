@@ -153,6 +153,8 @@ export interface DatabaseHandle {
   readonly dialect: 'sqlite' | 'postgres';
   /** Human-readable location (file path, or the URL without its password). */
   readonly location: string;
+  /** PostgreSQL schema in use; `null` for SQLite. */
+  readonly schema: string | null;
   close(): Promise<void>;
 }
 
@@ -201,13 +203,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     const pool = new pg.Pool({
       connectionString: config.url,
       max: 10,
-      options: `-c search_path="${schema}"`,
+      options: `-c search_path=${schema}`,
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
       dialect: 'postgres',
       location: `${redactUrl(config.url)} (schema ${schema})`,
+      schema,
       close: () => db.destroy(),
     };
   }
@@ -218,5 +221,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', location: config.path, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    location: config.path,
+    schema: null,
+    close: () => db.destroy(),
+  };
 }

@@ -90,56 +90,27 @@ export async function putSnapshot(db: Db, id: string, data: string, nowMs: numbe
     .execute();
 }
 
-/** A rollup row's key and counters (what a batch adds). */
+/** A rollup row's key and counters. */
 export type RollupDelta = IntervalRollupTable;
 
-/**
- * Adds deltas to the 15-minute rollups (read-modify-write inside the caller's transaction).
- * Counters and sums add up; `max_wait` takes the larger.
- */
-export async function addRollups(db: Db, deltas: readonly RollupDelta[]): Promise<void> {
-  for (const delta of deltas) {
-    const existing = await db
-      .selectFrom('interval_rollup')
-      .selectAll()
-      .where('queue', '=', delta.queue)
-      .where('start_at', '=', delta.start_at)
-      .executeTakeFirst();
-    const merged = existing === undefined ? delta : mergeRollup(existing, delta);
+/** Replaces the rollup rows given (one per queue and interval start). */
+export async function replaceRollups(db: Db, rows: readonly IntervalRollupTable[]): Promise<void> {
+  for (const row of rows) {
     await db
       .insertInto('interval_rollup')
-      .values(merged)
-      .onConflict((oc) => oc.columns(['queue', 'start_at']).doUpdateSet(merged))
+      .values(row)
+      .onConflict((oc) => oc.columns(['queue', 'start_at']).doUpdateSet(row))
       .execute();
   }
 }
 
-function mergeRollup(a: IntervalRollupTable, b: IntervalRollupTable): IntervalRollupTable {
-  const maxA = a.max_wait === null ? null : Number(a.max_wait);
-  return {
-    queue: a.queue,
-    start_at: Number(a.start_at),
-    offered: Number(a.offered) + b.offered,
-    answered: Number(a.answered) + b.answered,
-    abandoned: Number(a.abandoned) + b.abandoned,
-    short_abandoned: Number(a.short_abandoned) + b.short_abandoned,
-    timed_out: Number(a.timed_out) + b.timed_out,
-    exited_with_key: Number(a.exited_with_key) + b.exited_with_key,
-    exited_empty: Number(a.exited_empty) + b.exited_empty,
-    lost: Number(a.lost) + b.lost,
-    still_waiting: Number(a.still_waiting) + b.still_waiting,
-    transferred: Number(a.transferred) + b.transferred,
-    answered_within_threshold: Number(a.answered_within_threshold) + b.answered_within_threshold,
-    abandoned_within_threshold: Number(a.abandoned_within_threshold) + b.abandoned_within_threshold,
-    wait_answered_sum: Number(a.wait_answered_sum) + b.wait_answered_sum,
-    talk_sum: Number(a.talk_sum) + b.talk_sum,
-    talk_count: Number(a.talk_count) + b.talk_count,
-    abandon_wait_sum: Number(a.abandon_wait_sum) + b.abandon_wait_sum,
-    max_wait:
-      maxA === null ? b.max_wait : b.max_wait === null ? maxA : Math.max(maxA, b.max_wait),
-    sl_threshold: b.sl_threshold,
-    short_abandon: b.short_abandon,
-  };
+/** Deletes the rollup row of a queue and interval (when no queue-call is left in it). */
+export async function deleteRollup(db: Db, queue: string, startAt: number): Promise<void> {
+  await db
+    .deleteFrom('interval_rollup')
+    .where('queue', '=', queue)
+    .where('start_at', '=', startAt)
+    .execute();
 }
 
 /** Rollup rows of a range (epoch s, [from, to)), by start then queue. */

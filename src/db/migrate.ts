@@ -16,14 +16,23 @@ const provider: MigrationProvider = {
 
 /**
  * Brings the database to the latest schema.
+ * @param schema PostgreSQL schema (`DatabaseHandle.schema`), `null` for SQLite
  * @returns the names of the migrations applied now (empty when already up to date)
  * @throws the migration's error (the failed migration is rolled back)
  */
-export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+export async function migrateToLatest<T>(
+  db: Kysely<T>,
+  schema: string | null = null,
+): Promise<string[]> {
+  // PostgreSQL: keep Kysely's own migration tables in the schema in use (not `public`).
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(schema !== null ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
-    throw error instanceof Error ? error : new Error(String(error));
+    throw error instanceof Error ? error : new Error('migration failed', { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -186,7 +186,10 @@ export async function feedRecords(db: Db, query: RecordQuery, sink: RecordSink):
 
 /** Latest event time stored (epoch s) over records, or `null` when there are none. */
 export async function lastRecordTime(db: Db): Promise<number | null> {
-  const row = await db.selectFrom('meta').select('value').where('key', '=', 'last_event_time')
+  const row = await db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', 'last_event_time')
     .executeTakeFirst();
   return row === undefined ? null : Number(row.value);
 }

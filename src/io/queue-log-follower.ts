@@ -245,7 +245,9 @@ export class QueueLogFollower implements TelephonySource {
     if (bytesRead === 0) return false;
     let end = buffer.lastIndexOf(NEWLINE, bytesRead - 1) + 1;
     if (end === 0) {
-      if (finished || bytesRead === buffer.length) end = bytesRead; // a line too long or a cut last line
+      if (finished || bytesRead === buffer.length) {
+        end = bytesRead;
+      } // a line too long or a cut last line
       else return false; // a partial last line: wait for its newline
     }
     const chunk = buffer.subarray(0, end);
@@ -274,7 +276,10 @@ export class QueueLogFollower implements TelephonySource {
     }
     const nextOffset = file.offset + end;
     // The checkpoint names the file that continues: while draining a rotated file it is that file.
-    const checkpoint = JSON.stringify({ ino: file.ino, offset: nextOffset } satisfies FollowCheckpoint);
+    const checkpoint = JSON.stringify({
+      ino: file.ino,
+      offset: nextOffset,
+    } satisfies FollowCheckpoint);
     if (this.onBatch !== null) await this.onBatch({ events, checkpoint });
     file.offset = nextOffset;
     const last = events[events.length - 1];
@@ -292,7 +297,8 @@ export class QueueLogFollower implements TelephonySource {
     if (info === null) return; // appears later: read from its start then
     const handle = await open(this.options.path, 'r');
     if (checkpoint === null) {
-      const offset = this.options.startAt === 'end' ? await this.lastNewlineEnd(handle, info.size) : 0;
+      const offset =
+        this.options.startAt === 'end' ? await this.lastNewlineEnd(handle, info.size) : 0;
       this.current = { handle, ino: info.ino, name: this.options.path, offset };
       return;
     }

@@ -38,7 +38,9 @@ export class ConfigError extends Error {
 
 const booleanish = z.union([
   z.boolean(),
-  z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v)),
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .transform((v) => ['true', '1', 'yes'].includes(v)),
 ]);
 const numberish = z.union([z.number(), z.string().trim().min(1).transform(Number)]);
 

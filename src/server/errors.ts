@@ -49,6 +49,10 @@ export interface ErrorBody {
 }
 
 /** Builds an error body. */
-export function errorBody(code: ErrorCode, message: string, field: string | null = null): ErrorBody {
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  field: string | null = null,
+): ErrorBody {
   return { error: { code, message, field } };
 }

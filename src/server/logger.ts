@@ -9,7 +9,10 @@ export function createLogger(level: string, pretty = process.stdout.isTTY === tr
   if (pretty) {
     return pino({
       level,
-      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' },
+      },
     });
   }
   return pino({ level });

@@ -51,14 +51,15 @@ export const EventsBody = z.array(EventInput).max(10_000);
 export const EventsResponse = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),
-  rejected: z.array(
-    z.object({ index: z.number().int(), field: z.string(), reason: z.string() }),
-  ),
+  rejected: z.array(z.object({ index: z.number().int(), field: z.string(), reason: z.string() })),
 });
 
 /** Query of the report endpoints. */
 export const ReportQuery = z.object({
-  from: z.string().optional().describe('ISO date or date-time; without offset read in tz; inclusive'),
+  from: z
+    .string()
+    .optional()
+    .describe('ISO date or date-time; without offset read in tz; inclusive'),
   to: z.string().optional().describe('ISO date or date-time; exclusive'),
   tz: z.string().optional().describe('IANA time zone (default: the server’s --tz)'),
   interval: z.enum(['15m', '30m', '60m', '15', '30', '60']).optional(),

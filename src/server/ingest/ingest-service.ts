@@ -88,10 +88,7 @@ export class IngestService {
   async start(): Promise<void> {
     this.engine = await this.loadEngine();
     await this.startSources();
-    this.commitTimer = setInterval(
-      () => void this.commit(),
-      this.options.commitIntervalMs ?? 500,
-    );
+    this.commitTimer = setInterval(() => void this.commit(), this.options.commitIntervalMs ?? 500);
     this.tickTimer = setInterval(() => {
       const changes = this.engine?.tick(this.now());
       if (changes !== undefined) this.options.onTick?.(changes);
@@ -203,7 +200,10 @@ export class IngestService {
         try {
           engine = LiveEngine.restore(json, this.options.engine);
         } catch (error) {
-          this.options.logger.warn({ err: error }, 'stored engine snapshot unusable; starting fresh');
+          this.options.logger.warn(
+            { err: error },
+            'stored engine snapshot unusable; starting fresh',
+          );
         }
       }
     }

@@ -4,10 +4,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { addRollups, insertEvents, putCheckpoint, putSnapshot } from '../../db/ingest.repository.js';
+import { insertEvents, putCheckpoint, putSnapshot } from '../../db/ingest.repository.js';
 import { insertRecords, raiseLastEventTime } from '../../db/records.repository.js';
 import type { EngineCommit } from './live-engine.js';
-import { rollupDeltas, type RollupSettings } from './rollup.js';
+import { refreshRollups, type RollupSettings } from './rollup-store.js';
 
 /**
  * Stores a commit atomically.
@@ -25,7 +25,7 @@ export async function writeCommit(
   await db.transaction().execute(async (trx) => {
     await insertEvents(trx, commit.events);
     await insertRecords(trx, commit.records);
-    await addRollups(trx, rollupDeltas(commit.records.queueCalls, rollup));
+    await refreshRollups(trx, commit.records.queueCalls, rollup);
     for (const [source, checkpoint] of commit.checkpoints) {
       await putCheckpoint(trx, source, checkpoint, nowMs);
     }

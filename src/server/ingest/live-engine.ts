@@ -9,10 +9,7 @@
  */
 import { FloorState, type FloorChanges } from '../../core/floor/floor-state.js';
 import { StatsAggregator } from '../../core/stats/aggregate.js';
-import {
-  CallReconstructor,
-  type ReconstructionSnapshot,
-} from '../../core/stats/reconstruction.js';
+import { CallReconstructor, type ReconstructionSnapshot } from '../../core/stats/reconstruction.js';
 import type {
   AgentSegment,
   QueueCallRecord,

@@ -77,7 +77,11 @@ export class LiveHub {
       for (const queue of changes.queues) {
         this.send({
           type: 'queue',
-          data: presentQueue(floor.queueView(queue, now), this.options.serviceLevelTarget, today.get(queue)),
+          data: presentQueue(
+            floor.queueView(queue, now),
+            this.options.serviceLevelTarget,
+            today.get(queue),
+          ),
         });
       }
     }

@@ -29,7 +29,9 @@ function csvField(value: string | number | null): string {
 export function toCsv(rows: readonly Row[], fallbackColumns: readonly string[] = []): string {
   const cols = rows.length > 0 ? columns(rows) : [...fallbackColumns];
   const lines = [cols.map(csvField).join(',')];
-  for (const row of rows) lines.push(cols.map((c) => csvField(cell((row as Record<string, unknown>)[c]))).join(','));
+  for (const row of rows) {
+    lines.push(cols.map((c) => csvField(cell((row as Record<string, unknown>)[c]))).join(','));
+  }
   return `${lines.join('\r\n')}\r\n`;
 }
 
