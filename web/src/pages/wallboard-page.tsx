@@ -1,5 +1,5 @@
 /** The wallboard: full screen, large type, no interaction; scales with the viewport. */
-import { useMemo } from 'react';
+import { useMemo, type CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AlertList } from '../components/alert-list.js';
 import { QueueTile } from '../components/queue-tile.js';
@@ -15,6 +15,15 @@ export interface WallboardPageProps {
   serverNow: number;
   settings: ConsoleSettings;
   status: LiveStatus;
+}
+
+/**
+ * Queue tile columns on the wallboard: every queue in one row up to 4, then two rows (at most 6
+ * columns), so the board fits one screen without scrolling.
+ */
+export function wallboardColumns(queues: number): number {
+  if (queues <= 4) return Math.max(1, queues);
+  return Math.min(6, Math.ceil(queues / 2));
 }
 
 const TONES: readonly AgentTone[] = [
@@ -46,7 +55,10 @@ export function WallboardPage({ floor, serverNow, settings, status }: WallboardP
           {formatClock(serverNow, settings.timeZone, settings.language, false)}
         </span>
       </header>
-      <section className="wallboard__queues">
+      <section
+        className="wallboard__queues"
+        style={{ '--cols': wallboardColumns(floor.queues.length) } as CSSProperties}
+      >
         {floor.queues.map((q) => (
           <QueueTile
             key={q.queue}
