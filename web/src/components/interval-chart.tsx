@@ -5,7 +5,8 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { intervalLabel, type IntervalPoint } from '../model/reports.js';
+import { formatClock, localDate } from '../model/format.js';
+import type { IntervalSlot } from '../model/reports.js';
 
 echarts.use([
   BarChart,
@@ -18,12 +19,20 @@ echarts.use([
 
 /** Props of {@link IntervalChart}. */
 export interface IntervalChartProps {
-  points: readonly IntervalPoint[];
+  points: readonly IntervalSlot[];
   withDate: boolean;
+  /** The report's time zone: axis labels are local times there. */
+  timeZone: string;
+}
+
+/** Axis label of a slot: `HH:MM`, with `MM-DD` first for ranges of several days. */
+function slotLabel(ms: number, timeZone: string, withDate: boolean): string {
+  const clock = formatClock(ms, timeZone, 'en', false);
+  return withDate ? `${localDate(ms, timeZone).slice(5)} ${clock}` : clock;
 }
 
 /** The interval chart; resizes with its container. */
-export function IntervalChart({ points, withDate }: IntervalChartProps) {
+export function IntervalChart({ points, withDate, timeZone }: IntervalChartProps) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
@@ -49,7 +58,10 @@ export function IntervalChart({ points, withDate }: IntervalChartProps) {
         tooltip: { trigger: 'axis' },
         legend: { top: 0, type: 'scroll' },
         grid: { left: 40, right: 48, top: 44, bottom: 28 },
-        xAxis: { type: 'category', data: points.map((p) => intervalLabel(p.start, withDate)) },
+        xAxis: {
+          type: 'category',
+          data: points.map((p) => slotLabel(p.startMs, timeZone, withDate)),
+        },
         yAxis: [
           { type: 'value', minInterval: 1 },
           {
@@ -92,7 +104,7 @@ export function IntervalChart({ points, withDate }: IntervalChartProps) {
       },
       true,
     );
-  }, [points, withDate, t]);
+  }, [points, withDate, timeZone, t]);
 
   return <div className="chart" ref={ref} data-testid="interval-chart" />;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ZERO_KPIS } from './fixtures.js';
 import {
   aggregateIntervals,
+  fillIntervals,
   intervalLabel,
   reportRows,
   reportUrl,
@@ -137,5 +138,43 @@ describe('intervalLabel', () => {
     expect(intervalLabel('2026-01-01T09:15:00+08:00')).toBe('09:15');
     expect(intervalLabel('2026-01-01T09:15:00+08:00', true)).toBe('01-01 09:15');
     expect(intervalLabel('garbage')).toBe('garbage');
+  });
+});
+
+describe('fillIntervals', () => {
+  const p = (start: string, offered: number) => ({
+    start,
+    offered,
+    answered: offered,
+    abandoned: 0,
+    serviceLevel: 1,
+  });
+  it('fills the empty intervals between reported ones with zeros', () => {
+    const slots = fillIntervals(
+      [
+        p('2026-01-01T10:30:00+08:00', 4),
+        p('2026-01-01T09:00:00+08:00', 2),
+        p('2026-01-01T09:30:00+08:00', 1),
+      ],
+      30,
+    );
+    expect(slots.map((s) => [s.startMs, s.offered, s.serviceLevel])).toEqual([
+      [Date.UTC(2026, 0, 1, 1, 0), 2, 1],
+      [Date.UTC(2026, 0, 1, 1, 30), 1, 1],
+      [Date.UTC(2026, 0, 1, 2, 0), 0, null],
+      [Date.UTC(2026, 0, 1, 2, 30), 4, 1],
+    ]);
+  });
+  it('steps in absolute time across a DST change (America/New_York, 2026-11-01)', () => {
+    // 01:00-04:00 (EDT) and 01:00-05:00 (EST): two different instants, one hour apart.
+    const slots = fillIntervals(
+      [p('2026-11-01T01:00:00-04:00', 1), p('2026-11-01T01:00:00-05:00', 1)],
+      60,
+    );
+    expect(slots).toHaveLength(2);
+    expect(slots[1]!.startMs - slots[0]!.startMs).toBe(3_600_000);
+  });
+  it('returns nothing for no points', () => {
+    expect(fillIntervals([], 15)).toEqual([]);
   });
 });

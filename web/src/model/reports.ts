@@ -178,3 +178,49 @@ export function intervalLabel(start: string, withDate = false): string {
   if (!m) return start;
   return withDate ? `${m[1]} ${m[2]}` : (m[2] ?? start);
 }
+
+/** A chart point with its instant (epoch ms) — the slots between reported intervals included. */
+export interface IntervalSlot extends IntervalPoint {
+  startMs: number;
+}
+
+/**
+ * Fills the intervals the report leaves out (the `stats` contract lists only intervals with at
+ * least one queue-call) with zero counts, so the chart's time axis is continuous.
+ * Slots step by `intervalMinutes` in absolute time from the first point to the last, so a DST
+ * change keeps its repeated or skipped local hour.
+ * @param points aggregated points (any order); starts must be ISO times with an offset
+ * @returns one slot per interval from the first to the last point (at most 5000; beyond that the
+ *   points are returned as they are); a missing slot has zero counts and a `null` service level
+ */
+export function fillIntervals(
+  points: readonly IntervalPoint[],
+  intervalMinutes: number,
+): IntervalSlot[] {
+  const withMs = points
+    .map((p) => ({ ...p, startMs: Date.parse(p.start) }))
+    .filter((p) => Number.isFinite(p.startMs))
+    .sort((a, b) => a.startMs - b.startMs);
+  const first = withMs[0];
+  const last = withMs[withMs.length - 1];
+  if (!first || !last) return [];
+  const step = intervalMinutes * 60_000;
+  const count = Math.floor((last.startMs - first.startMs) / step) + 1;
+  if (count > 5000 || count < withMs.length) return withMs;
+  const byMs = new Map(withMs.map((p) => [p.startMs, p]));
+  const slots: IntervalSlot[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const ms = first.startMs + i * step;
+    slots.push(
+      byMs.get(ms) ?? {
+        start: new Date(ms).toISOString(),
+        startMs: ms,
+        offered: 0,
+        answered: 0,
+        abandoned: 0,
+        serviceLevel: null,
+      },
+    );
+  }
+  return slots;
+}

@@ -5,6 +5,7 @@ import { IntervalChart } from '../components/interval-chart.js';
 import { formatPercent, formatSeconds, localDate } from '../model/format.js';
 import {
   aggregateIntervals,
+  fillIntervals,
   INTERVAL_MINUTES,
   reportRows,
   reportUrl,
@@ -29,6 +30,8 @@ interface Loaded {
   agents: AgentRow[];
   intervals: IntervalRow[];
   formula: SlFormula;
+  /** The interval length the rows were computed for. */
+  intervalMinutes: number;
 }
 
 async function fetchJson(url: string): Promise<unknown> {
@@ -94,6 +97,7 @@ export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
           agents: reportRows<AgentRow>(a, 'agents'),
           intervals: reportRows<IntervalRow>(i, 'intervals'),
           formula: formulaOf(i),
+          intervalMinutes: effective.intervalMinutes,
         });
       })
       .catch((e: unknown) => {
@@ -108,7 +112,10 @@ export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
   }, [effective, reload]);
 
   const points = useMemo(
-    () => (data ? aggregateIntervals(data.intervals, data.formula) : []),
+    () =>
+      data
+        ? fillIntervals(aggregateIntervals(data.intervals, data.formula), data.intervalMinutes)
+        : [],
     [data],
   );
   const multiDay = effective.fromDate !== effective.toDate;
@@ -183,7 +190,7 @@ export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
           <ExportLinks kind="intervals" query={effective} />
         </h2>
         {data && points.length === 0 ? <p className="empty">{t('reports.empty')}</p> : null}
-        <IntervalChart points={points} withDate={multiDay} />
+        <IntervalChart points={points} withDate={multiDay} timeZone={settings.timeZone} />
       </section>
 
       <section className="panel">
