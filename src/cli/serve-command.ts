@@ -77,7 +77,8 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
       let config: ServerConfig;
       try {
         const { config: file, ...rest } = flags;
-        config = loadConfig(rest, process.env, file ?? process.env.CALLFLOOR_CONFIG ?? null);
+        const envFile = process.env.CALLFLOOR_CONFIG;
+        config = loadConfig(rest, process.env, file ?? (envFile === '' ? null : (envFile ?? null)));
       } catch (error) {
         if (error instanceof ConfigError) throw new UsageError(error.message);
         throw error;

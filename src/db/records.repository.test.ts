@@ -18,7 +18,13 @@ const fixtureFiles = readdirSync(FIXTURES)
 
 function quietCtx(): CliContext {
   const sink = { write: () => true } as unknown as NodeJS.WritableStream;
-  return { stdout: sink, stderr: sink, stderrIsTTY: false, setExitCode: () => undefined };
+  return {
+    stdin: process.stdin,
+    stdout: sink,
+    stderr: sink,
+    stderrIsTTY: false,
+    setExitCode: () => undefined,
+  };
 }
 
 function settingsFor(file: string): StatsSettings {

@@ -115,7 +115,7 @@ export const ENV_NAMES: Readonly<Record<keyof ServerConfig, string>> = {
 export function loadConfig(
   flags: Partial<Record<keyof ServerConfig, unknown>>,
   env: NodeJS.ProcessEnv,
-  configFile: string | null = env.CALLFLOOR_CONFIG ?? null,
+  configFile: string | null = env.CALLFLOOR_CONFIG === '' ? null : (env.CALLFLOOR_CONFIG ?? null),
 ): ServerConfig {
   let fromFile: Record<string, unknown> = {};
   if (configFile !== null) {

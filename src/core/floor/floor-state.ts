@@ -177,18 +177,29 @@ function removeValue(list: string[], value: string): void {
   if (i >= 0) list.splice(i, 1);
 }
 
-function agentKey(a: AgentRec): string {
+/** What an agent's view depends on, as a flat tuple compared element by element. */
+type AgentSignature = readonly (string | number | boolean | null)[];
+
+function agentSignature(a: AgentRec): AgentSignature {
   const call = a.calls[a.calls.length - 1];
-  return JSON.stringify([
+  let paused = '';
+  for (const q in a.pausedQueues) paused += `${q}\u0000`;
+  return [
     a.state,
     a.reason,
     a.since,
-    [...a.queues].sort(),
-    Object.keys(a.pausedQueues).sort(),
+    a.queues.join('\u0000'),
+    paused,
     call?.callId ?? null,
     call?.onHold ?? false,
-    a.memberNames,
-  ]);
+    a.memberNames.length, // member names only ever grow
+  ];
+}
+
+function sameSignature(x: AgentSignature | null, y: AgentSignature): boolean {
+  if (x === null || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /** Queues an agent is counted in: membership plus the queue of a call; when logged out, known queues. */
@@ -213,6 +224,9 @@ export class FloorState {
   private readonly waiting = new Map<string, Map<string, WaitingRec>>();
   /** Every queue ever seen. */
   private readonly queueNames = new Set<string>();
+  /** Derived indexes (not persisted; rebuilt by restore): agents in wrap-up, agents ringing. */
+  private readonly inWrapUp = new Set<string>();
+  private readonly ringingAgents = new Set<string>();
 
   constructor(options: FloorOptions = {}) {
     this.aliases = new Map(options.aliases ?? []);
@@ -243,6 +257,22 @@ export class FloorState {
   }
 
   /**
+   * Applies a batch of events (e.g. all the sequencer released for one read) and returns the union
+   * of their changes, so the server sends one delta per agent/queue per batch (a PAUSEALL followed
+   * by per-queue PAUSE lines then gives one agent delta).
+   */
+  applyAll(events: Iterable<TelephonyEvent>): FloorChanges {
+    const agents = new Set<string>();
+    const queues = new Set<string>();
+    for (const event of events) {
+      const changes = this.apply(event);
+      for (const id of changes.agents) agents.add(id);
+      for (const q of changes.queues) queues.add(q);
+    }
+    return { agents: [...agents].sort(), queues: [...queues].sort() };
+  }
+
+  /**
    * Moves wrap-ups that ended by `now` (epoch ms) to `available` and reports the change; call it on
    * the server's tick so clients get the delta without waiting for the next event.
    */
@@ -257,7 +287,8 @@ export class FloorState {
     const agents = [...this.agents.values()]
       .sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0))
       .map((a) => this.viewOf(a, now));
-    const queues = [...this.queueNames].sort().map((q) => this.queueViewAt(q, now, agents));
+    const counts = this.countsAt(now, null);
+    const queues = [...this.queueNames].sort().map((q) => this.queueViewAt(q, now, counts.get(q)));
     return { at: now, agents, queues };
   }
 
@@ -294,8 +325,7 @@ export class FloorState {
 
   /** One queue's view at `now` (epoch ms); an unknown queue shows empty. */
   queueView(queue: string, now: number): FloorQueueView {
-    const agents = [...this.agents.values()].map((a) => this.viewOf(a, now));
-    return this.queueViewAt(queue, now, agents);
+    return this.queueViewAt(queue, now, this.countsAt(now, queue).get(queue));
   }
 
   /** Agent ids known so far, unsorted. */
@@ -342,7 +372,9 @@ export class FloorState {
       wrapUpSeconds: options?.wrapUpSeconds ?? snapshot.wrapUpSeconds,
     });
     for (const [id, a] of Object.entries(snapshot.agents)) {
-      state.agents.set(id, structuredClone(a) as AgentRec);
+      const rec = structuredClone(a) as AgentRec;
+      state.agents.set(id, rec);
+      state.index(rec);
     }
     for (const [q, calls] of Object.entries(snapshot.waiting)) {
       const map = new Map<string, WaitingRec>();
@@ -360,71 +392,95 @@ export class FloorState {
     return this.agents.get(id);
   }
 
+  /** Agent counts by state for every queue, in one pass over the agents. */
+  private countsAt(now: number, only: string | null): Map<string, QueueAgentCounts> {
+    const result = new Map<string, QueueAgentCounts>();
+    for (const rec of this.agents.values()) {
+      const view = this.viewOf(rec, now);
+      for (const queue of countedQueues(rec)) {
+        if (only !== null && queue !== only) continue;
+        let counts = result.get(queue);
+        if (counts === undefined) {
+          counts = { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, loggedOut: 0 };
+          result.set(queue, counts);
+        }
+        switch (view.state) {
+          case 'available':
+            // Available overall but paused in this queue: this queue cannot reach them.
+            if (queue in rec.pausedQueues) counts.paused++;
+            else counts.available++;
+            break;
+          case 'ringing':
+            counts.ringing++;
+            break;
+          case 'on_call':
+            counts.onCall++;
+            break;
+          case 'wrap_up':
+            counts.wrapUp++;
+            break;
+          case 'paused':
+            counts.paused++;
+            break;
+          case 'logged_out':
+            counts.loggedOut++;
+            break;
+        }
+      }
+    }
+    return result;
+  }
+
   private queueViewAt(
     queue: string,
     now: number,
-    agents: readonly FloorAgentView[],
+    counts: QueueAgentCounts | undefined,
   ): FloorQueueView {
     const calls = [...(this.waiting.get(queue)?.values() ?? [])].sort(
       (a, b) => a.since - b.since || (a.callId < b.callId ? -1 : 1),
     );
-    const counts: QueueAgentCounts = {
-      available: 0,
-      ringing: 0,
-      onCall: 0,
-      wrapUp: 0,
-      paused: 0,
-      loggedOut: 0,
-    };
-    for (const view of agents) {
-      const rec = this.agents.get(view.agent);
-      if (rec === undefined || !countedQueues(rec).includes(queue)) continue;
-      switch (view.state) {
-        case 'available':
-          // Available overall but paused in this queue: this queue cannot reach them.
-          if (view.pausedQueues.includes(queue)) counts.paused++;
-          else counts.available++;
-          break;
-        case 'ringing':
-          counts.ringing++;
-          break;
-        case 'on_call':
-          counts.onCall++;
-          break;
-        case 'wrap_up':
-          counts.wrapUp++;
-          break;
-        case 'paused':
-          counts.paused++;
-          break;
-        case 'logged_out':
-          counts.loggedOut++;
-          break;
-      }
-    }
     const first = calls[0];
     return {
       queue,
       waiting: calls.length,
       longestWait: first === undefined ? 0 : Math.max(0, Math.floor((now - first.since) / 1000)),
       waitingCalls: calls.map((w) => ({ callId: w.callId, since: w.since, callerId: w.callerId })),
-      agents: counts,
+      agents: counts ?? {
+        available: 0,
+        ringing: 0,
+        onCall: 0,
+        wrapUp: 0,
+        paused: 0,
+        loggedOut: 0,
+      },
     };
   }
 
   private expireWrapUps(now: number, tracker: ChangeTracker): void {
-    if (this.wrapUpMs <= 0) return;
-    for (const a of this.agents.values()) {
-      if (a.state === 'wrap_up' && a.lastCallEnd !== null) {
-        const end = a.lastCallEnd + this.wrapUpMs;
-        if (now >= end) {
-          tracker.agent(a.agent);
-          a.state = 'available';
-          a.reason = null;
-          a.since = end;
-        }
+    if (this.inWrapUp.size === 0) return;
+    for (const id of [...this.inWrapUp]) {
+      const a = this.agents.get(id);
+      if (a === undefined || a.state !== 'wrap_up' || a.lastCallEnd === null) {
+        this.inWrapUp.delete(id);
+        continue;
+      }
+      const end = a.lastCallEnd + this.wrapUpMs;
+      if (now >= end) {
+        tracker.agent(a.agent);
+        a.state = 'available';
+        a.reason = null;
+        a.since = end;
+        this.inWrapUp.delete(id);
       }
     }
+  }
+
+  /** Keeps the derived indexes in step with an agent record. */
+  private index(a: AgentRec): void {
+    if (a.state === 'wrap_up') this.inWrapUp.add(a.agent);
+    else this.inWrapUp.delete(a.agent);
+    if (a.ringing !== null) this.ringingAgents.add(a.agent);
+    else this.ringingAgents.delete(a.agent);
   }
 
   /** Finds or creates the agent record of a member name. */
@@ -490,8 +546,11 @@ export class FloorState {
 
   /**
    * Recomputes the shown state after an event at `t` (epoch ms). `since` changes only when the
-   * state or reason changes (floor-api.md): a paused state takes its pause's own start, a
-   * logged-out state the logoff time, anything else `t` — so `available` counts from a call's end.
+   * state or reason changes (floor-api.md) and is when the shown state began: `t` for most
+   * transitions, so `available` counts from a call's end. A pause or logoff that happened during a
+   * call shows from the call's end ("a call wins": the agent was on the phone until then, and the
+   * R12 absence timer must not count the call); a pause interrupted only by a ring keeps the
+   * pause's start.
    */
   private settle(a: AgentRec, t: number, force = false): void {
     const pauseReason = this.effectivePause(a);
@@ -504,11 +563,11 @@ export class FloorState {
     if (a.calls.length > 0) state = 'on_call';
     else if (!this.loggedIn(a)) {
       state = 'logged_out';
-      since = a.loggedOutAt ?? t;
+      since = Math.max(a.loggedOutAt ?? t, a.lastCallEnd ?? -Infinity);
     } else if (a.ringing !== null) state = 'ringing';
     else if (a.pause !== null) {
       state = 'paused';
-      since = a.pause.since;
+      since = Math.max(a.pause.since, a.lastCallEnd ?? -Infinity);
     } else if (this.wrapUpMs > 0 && a.lastCallEnd !== null && t < a.lastCallEnd + this.wrapUpMs) {
       state = 'wrap_up';
       since = a.lastCallEnd;
@@ -519,6 +578,7 @@ export class FloorState {
       a.reason = reason;
       a.since = since;
     }
+    this.index(a);
   }
 
   private removeWaiting(callId: string, tracker: ChangeTracker): void {
@@ -529,7 +589,10 @@ export class FloorState {
 
   /** Ends the agent's ring for `callId` (or any ring when `callId` is null). */
   private endRings(callId: string | null, tracker: ChangeTracker, t: number): void {
-    for (const a of this.agents.values()) {
+    if (this.ringingAgents.size === 0) return;
+    for (const id of [...this.ringingAgents]) {
+      const a = this.agents.get(id);
+      if (a === undefined) continue;
       if (a.ringing !== null && (callId === null || a.ringing.callId === callId)) {
         tracker.agent(a.agent);
         a.ringing = null;
@@ -630,19 +693,26 @@ export class FloorState {
         const a = this.agentFor(member, tracker, t);
         this.implicitMember(a, event.queue);
         const pausing = event.kind === 'PAUSE' || event.kind === 'PAUSEALL';
-        const targets = event.queue === null ? [...a.queues] : [event.queue];
+        // Only queues the agent is a member of can be paused (a PAUSE after a logoff is stale).
+        const targets =
+          event.queue === null
+            ? [...a.queues]
+            : a.queues.includes(event.queue)
+              ? [event.queue]
+              : [];
         if (pausing) {
           const wasPausedSomewhere = Object.keys(a.pausedQueues).length > 0 || a.globalPaused;
           // PAUSEALL carries no reason; the per-queue PAUSE lines that follow do (QL05): a
           // reason-less PAUSEALL on an already paused agent keeps the reason.
-          if (event.kind === 'PAUSE' || event.reason !== '' || !wasPausedSomewhere) {
+          const applies = targets.length > 0 || (event.queue === null && a.globalSession);
+          if (applies && (event.kind === 'PAUSE' || event.reason !== '' || !wasPausedSomewhere)) {
             a.lastReason = event.reason;
           }
           for (const q of targets) {
             if (event.kind === 'PAUSEALL' && q in a.pausedQueues && event.reason === '') continue;
             a.pausedQueues[q] = event.reason;
           }
-          if (event.queue === null) a.globalPaused = true;
+          if (event.queue === null && this.loggedIn(a)) a.globalPaused = true;
         } else {
           for (const q of targets) delete a.pausedQueues[q];
           if (event.queue === null) a.globalPaused = false;
@@ -805,7 +875,7 @@ export class FloorState {
 
 /** Records agent keys before a change and reports real differences afterwards. */
 class ChangeTracker {
-  private readonly before = new Map<string, { key: string | null; queues: string[] }>();
+  private readonly before = new Map<string, { key: AgentSignature | null; queues: string[] }>();
   private readonly queues = new Set<string>();
 
   constructor(private readonly floor: FloorState) {}
@@ -814,7 +884,7 @@ class ChangeTracker {
     if (this.before.has(id)) return;
     const rec = this.floor.peekAgent(id);
     this.before.set(id, {
-      key: rec === undefined ? null : agentKey(rec),
+      key: rec === undefined ? null : agentSignature(rec),
       queues: this.floor.countedQueuesOf(id),
     });
   }
@@ -828,7 +898,7 @@ class ChangeTracker {
     for (const [id, prev] of this.before) {
       const rec = this.floor.peekAgent(id);
       if (rec === undefined) continue;
-      if (agentKey(rec) === prev.key) continue;
+      if (sameSignature(prev.key, agentSignature(rec))) continue;
       agents.push(id);
       for (const q of prev.queues) this.queues.add(q);
       for (const q of this.floor.countedQueuesOf(id)) this.queues.add(q);

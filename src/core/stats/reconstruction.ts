@@ -43,8 +43,8 @@ interface OpenCall {
   connectedAt: number | null;
   wait: number | null;
   rings: RingAttempt[];
-  /** Other (callid, queue) keys linked to this call by a uniqueid swap. */
-  aliasKeys: string[];
+  /** Other callids (same queue) linked to this call by a uniqueid swap. */
+  aliasIds: string[];
 }
 
 interface PendingWrap {
@@ -71,13 +71,14 @@ export interface ReconstructionSnapshot {
   readonly version: 1;
   readonly calls: OpenCall[];
   readonly agents: Record<string, AgentState>;
-  readonly closedKeys: [string, number][];
-  readonly recentCallIds: [string, number][];
+  readonly recent: [string, RecentCall][];
   readonly lastTime: number;
 }
 
-function callKey(callId: string, queue: string): string {
-  return `${callId}\u0000${queue}`;
+/** A callid seen recently: when, and which of its queue-calls are closed. */
+interface RecentCall {
+  time: number;
+  closedQueues: string[];
 }
 
 function removeItem<T>(list: T[], item: T): boolean {
@@ -99,11 +100,12 @@ export class CallReconstructor {
   /** Epoch seconds of the latest event ingested. */
   lastTime = -Infinity;
 
-  private readonly calls = new Map<string, OpenCall>();
+  /** Open queue-calls by callid (normally one; several for a call in several queues). */
+  private readonly calls = new Map<string, OpenCall[]>();
   private readonly waitingByQueue = new Map<string, Set<OpenCall>>();
   private readonly agents = new Map<string, AgentState>();
-  private readonly closedKeys = new Map<string, number>();
-  private readonly recentCallIds = new Map<string, number>();
+  /** Callids seen in the last hours, in (roughly) time order. */
+  private readonly recent = new Map<string, RecentCall>();
   private readonly seen = new Set<string>();
   private readonly sink: RecordSink;
   private readonly wrapup: number;
@@ -160,6 +162,7 @@ export class CallReconstructor {
       case 'RINGCANCELED': {
         const call = this.callFor(event.callId, event.queue, t);
         if (call !== null && agent !== null) {
+          if (call.rings === NO_RINGS) call.rings = [];
           call.rings.push({
             agent,
             time: t,
@@ -235,10 +238,9 @@ export class CallReconstructor {
   snapshot(): ReconstructionSnapshot {
     return structuredClone({
       version: 1 as const,
-      calls: [...new Set(this.calls.values())],
+      calls: this.openCalls(),
       agents: Object.fromEntries(this.agents),
-      closedKeys: [...this.closedKeys],
-      recentCallIds: [...this.recentCallIds],
+      recent: [...this.recent],
       lastTime: this.lastTime,
     });
   }
@@ -256,23 +258,20 @@ export class CallReconstructor {
     }
     const r = new CallReconstructor(options);
     const state = structuredClone(snapshot);
-    const byKey = new Map<string, OpenCall>();
     for (const call of state.calls) {
-      byKey.set(callKey(call.callId, call.queue), call);
-      r.calls.set(callKey(call.callId, call.queue), call);
-      for (const key of call.aliasKeys) r.calls.set(key, call);
+      r.index(call.callId, call);
+      for (const id of call.aliasIds) r.index(id, call);
       if (call.connectedAt === null) r.waitingSet(call.queue).add(call);
     }
     for (const [name, agent] of Object.entries(state.agents)) {
       // Open answered calls are shared objects: re-link them to the restored calls.
       agent.openCalls = agent.openCalls
-        .map((c) => byKey.get(callKey(c.callId, c.queue)))
+        .map((c) => r.find(c.callId, c.queue))
         .filter((c): c is OpenCall => c !== undefined);
       r.agents.set(name, agent);
       r.seen.add(name);
     }
-    for (const [k, v] of state.closedKeys) r.closedKeys.set(k, v);
-    for (const [k, v] of state.recentCallIds) r.recentCallIds.set(k, v);
+    for (const [id, recent] of state.recent) r.recent.set(id, recent);
     r.lastTime = state.lastTime;
     return r;
   }
@@ -403,29 +402,78 @@ export class CallReconstructor {
     return set;
   }
 
+  // --- the call index: open queue-calls and recent callids, keyed by callid ----------------------
+
+  /** The open queue-call of (callId, queue). */
+  private find(callId: string, queue: string): OpenCall | undefined {
+    const list = this.calls.get(callId);
+    if (list === undefined) return undefined;
+    for (const call of list) if (call.queue === queue) return call;
+    return undefined;
+  }
+
+  private index(callId: string, call: OpenCall): void {
+    const list = this.calls.get(callId);
+    if (list === undefined) this.calls.set(callId, [call]);
+    else list.push(call);
+  }
+
+  private unindex(callId: string, call: OpenCall): void {
+    const list = this.calls.get(callId);
+    if (list === undefined) return;
+    if (list.length === 1 && list[0] === call) this.calls.delete(callId);
+    else removeItem(list, call);
+  }
+
+  /** Whether (callId, queue) was closed recently: a later line for it is stray. */
+  private isClosed(callId: string, queue: string): boolean {
+    return this.recent.get(callId)?.closedQueues.includes(queue) ?? false;
+  }
+
+  private touch(callId: string, t: number): RecentCall {
+    const recent = this.recent.get(callId);
+    if (recent !== undefined) {
+      // Updated in place: the map stays in first-seen order, which is close enough to time order
+      // for forget().
+      recent.time = t;
+      return recent;
+    }
+    const created: RecentCall = { time: t, closedQueues: [] };
+    this.recent.set(callId, created);
+    return created;
+  }
+
+  /** All open queue-calls, once each. */
+  private openCalls(): OpenCall[] {
+    const all = new Set<OpenCall>();
+    for (const list of this.calls.values()) for (const call of list) all.add(call);
+    return [...all];
+  }
+
   private newCall(callId: string, queue: string, t: number, enteredAt: number | null): OpenCall {
+    const firstStint = !this.recent.has(callId);
+    const recent = this.touch(callId, t);
+    if (recent.closedQueues.length > 0) removeItem(recent.closedQueues, queue);
     const call: OpenCall = {
       callId,
       queue,
       attributedAt: t,
       enteredAt,
       callerId: null,
-      firstStint: !this.recentCallIds.has(callId),
+      firstStint,
       agent: null,
       connectedAt: null,
       wait: null,
-      rings: [],
-      aliasKeys: [],
+      rings: NO_RINGS,
+      aliasIds: NO_IDS,
     };
-    this.recentCallIds.delete(callId);
-    this.recentCallIds.set(callId, t);
-    this.calls.set(callKey(callId, queue), call);
+    this.index(callId, call);
     this.waitingSet(queue).add(call);
     return call;
   }
 
   private enterQueue(callId: string, queue: string, callerId: string | null, t: number): void {
-    const existing = this.calls.get(callKey(callId, queue));
+    const existing = this.find(callId, queue);
     if (existing !== undefined) {
       if (existing.enteredAt === null) {
         // The same stint, first seen on a line stamped before its ENTERQUEUE (writers' clocks
@@ -438,7 +486,6 @@ export class CallReconstructor {
       if (existing.connectedAt === null) return; // still waiting: keep the first entry
       this.endAnswered(existing, t, null, false);
     }
-    this.closedKeys.delete(callKey(callId, queue));
     const call = this.newCall(callId, queue, t, t);
     call.callerId = callerId;
   }
@@ -446,10 +493,9 @@ export class CallReconstructor {
   /** The open queue-call of a call event; created (attributed to `t`) when the input started after its ENTERQUEUE. */
   private callFor(callId: string | null, queue: string | null, t: number): OpenCall | null {
     if (callId === null || queue === null) return null;
-    const key = callKey(callId, queue);
-    const call = this.calls.get(key);
+    const call = this.find(callId, queue);
     if (call !== undefined) return call;
-    if (this.closedKeys.has(key)) return null; // a stray line for a call already closed
+    if (this.isClosed(callId, queue)) return null; // a stray line for a call already closed
     return this.newCall(callId, queue, t, null);
   }
 
@@ -461,17 +507,16 @@ export class CallReconstructor {
     t: number,
   ): void {
     if (callId === null || queue === null) return;
-    const key = callKey(callId, queue);
-    let call = this.calls.get(key);
-    if (call === undefined && holdTime !== null) {
+    let call = this.find(callId, queue);
+    if (call === undefined && holdTime !== null && !this.isClosed(callId, queue)) {
       // Uniqueid swap: link to the one waiting call whose wait matches the holdtime (±1 s).
       const matches = [...this.waitingSet(queue)].filter(
         (c) => c.enteredAt !== null && Math.abs(t - c.enteredAt - holdTime) <= 1,
       );
       if (matches.length === 1) {
         call = matches[0]!;
-        call.aliasKeys.push(key);
-        this.calls.set(key, call);
+        call.aliasIds = [...call.aliasIds, callId];
+        this.index(callId, call);
       }
     }
     call ??= this.callFor(callId, queue, t) ?? undefined;
@@ -496,15 +541,14 @@ export class CallReconstructor {
     t: number,
   ): void {
     if (callId === null || queue === null) return;
-    const key = callKey(callId, queue);
-    let call = this.calls.get(key);
-    if (call === undefined && agent !== null) {
+    let call = this.find(callId, queue);
+    if (call === undefined && agent !== null && !this.isClosed(callId, queue)) {
       // Uniqueid swap: the one open answered call of this queue and agent.
       const matches = this.agentState(agent).openCalls.filter((c) => c.queue === queue);
       if (matches.length === 1) call = matches[0];
     }
     if (call === undefined) {
-      if (this.closedKeys.has(key)) return;
+      if (this.isClosed(callId, queue)) return;
       // First seen at its end: an answered call (floor-api "a call first seen at its COMPLETE").
       call = this.newCall(callId, queue, t, null);
     }
@@ -520,13 +564,11 @@ export class CallReconstructor {
   }
 
   private release(call: OpenCall, t: number): void {
-    const key = callKey(call.callId, call.queue);
-    this.calls.delete(key);
-    this.closedKeys.delete(key);
-    this.closedKeys.set(key, t);
-    for (const alias of call.aliasKeys) {
-      this.calls.delete(alias);
-      this.closedKeys.set(alias, t);
+    this.unindex(call.callId, call);
+    this.touch(call.callId, t).closedQueues.push(call.queue);
+    for (const id of call.aliasIds) {
+      this.unindex(id, call);
+      this.touch(id, t).closedQueues.push(call.queue);
     }
     this.waitingByQueue.get(call.queue)?.delete(call);
     if (call.agent !== null && call.connectedAt !== null) {
@@ -539,7 +581,8 @@ export class CallReconstructor {
     call: OpenCall,
     outcome: QueueCallOutcome,
     wait: number | null,
-    extra: Partial<QueueCallRecord> = {},
+    end: { endedAt: number; talk: number; transferred: boolean } | null = null,
+    exitKey: string | null = null,
   ): QueueCallRecord {
     return {
       callId: call.callId,
@@ -550,15 +593,14 @@ export class CallReconstructor {
       wait,
       agent: call.agent,
       connectedAt: call.connectedAt,
-      endedAt: null,
-      talk: null,
+      endedAt: end === null ? null : end.endedAt,
+      talk: end === null ? null : end.talk,
       wrapUp: 0,
-      transferred: false,
-      exitKey: null,
+      transferred: end === null ? false : end.transferred,
+      exitKey,
       callerId: call.callerId,
       firstStint: call.firstStint,
       rings: call.rings,
-      ...extra,
     };
   }
 
@@ -569,7 +611,7 @@ export class CallReconstructor {
     exitKey: string | null,
   ): void {
     this.release(call, this.lastTime);
-    this.sink.queueCall(this.record(call, outcome, wait, { exitKey }));
+    this.sink.queueCall(this.record(call, outcome, wait, null, exitKey));
   }
 
   private endAnswered(
@@ -610,7 +652,7 @@ export class CallReconstructor {
 
   private restart(t: number): void {
     // Every open queue-call closes at the restart; memberships and pauses survive (kpi.md "Restart").
-    for (const call of new Set(this.calls.values())) {
+    for (const call of this.openCalls()) {
       if (call.connectedAt !== null) {
         this.endAnswered(call, t, null, false);
       } else {
@@ -625,7 +667,7 @@ export class CallReconstructor {
   }
 
   private emitOpen(end: number, sink: RecordSink, close: boolean): void {
-    for (const call of new Set(this.calls.values())) {
+    for (const call of this.openCalls()) {
       const record =
         call.connectedAt === null
           ? this.record(call, 'waiting', call.enteredAt === null ? null : end - call.enteredAt)
@@ -657,14 +699,16 @@ export class CallReconstructor {
 
   /** Forgets closed call ids older than `limit` (epoch s). Maps keep insertion (≈ time) order. */
   private forget(limit: number): void {
-    for (const map of [this.closedKeys, this.recentCallIds]) {
-      for (const [key, time] of map) {
-        if (time >= limit) break;
-        map.delete(key);
-      }
+    for (const [id, recent] of this.recent) {
+      if (recent.time >= limit) break;
+      if (!this.calls.has(id)) this.recent.delete(id);
     }
   }
 }
+
+/** Shared empty lists: most calls never get a ring attempt or an alias (copied on first write). */
+const NO_RINGS: RingAttempt[] = [];
+const NO_IDS: string[] = [];
 
 const OUTCOME_OF_EXIT = {
   ABANDON: 'abandoned',

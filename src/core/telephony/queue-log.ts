@@ -29,10 +29,8 @@ export interface ParseSuccess {
 
 export type ParseResult = ParseSuccess | ParseFailure;
 
-const NONE_IDS = new Set(['NONE', '']);
-
 function nullIfNone(value: string): string | null {
-  return NONE_IDS.has(value) ? null : value;
+  return value === 'NONE' || value === '' ? null : value;
 }
 
 function fail(field: string, reason: string): ParseFailure {
@@ -48,21 +46,106 @@ class FieldError extends Error {
   }
 }
 
-/** Parses an optional numeric data field; empty or absent → null; junk → FieldError. */
-function num(data: readonly string[], index: number, field: string, verb: string): number | null {
-  const raw = data[index];
-  if (raw === undefined) return null;
-  const text = raw.trim();
-  if (text === '') return null;
-  const value = Number(text);
+/**
+ * Read access to a record's data fields: an array (pre-split rows), or positions in a raw line so
+ * that the hot path creates no substring for fields it only reads as numbers.
+ */
+interface DataFields {
+  readonly length: number;
+  /** The raw text of field `index`, or undefined past the end. */
+  text(index: number): string | undefined;
+  /** Field `index` as a number; empty or absent → null. @throws FieldError when not a number */
+  num(index: number, field: string, verb: string): number | null;
+  /** All fields as strings. */
+  all(): string[];
+}
+
+function parseNumber(raw: string, field: string, verb: string): number | null {
+  // Number() ignores surrounding white space and gives 0 for a blank string.
+  const value = Number(raw);
+  if (value === 0 && raw.trim() === '') return null;
   if (!Number.isFinite(value)) {
     throw new FieldError(field, `field ${field} of ${verb} is not a number: "${raw}"`);
   }
   return value;
 }
 
-function str(data: readonly string[], index: number): string | null {
-  const raw = data[index];
+class ArrayFields implements DataFields {
+  constructor(private readonly data: readonly string[]) {}
+  get length(): number {
+    return this.data.length;
+  }
+  text(index: number): string | undefined {
+    return this.data[index];
+  }
+  num(index: number, field: string, verb: string): number | null {
+    const raw = this.data[index];
+    return raw === undefined || raw.length === 0 ? null : parseNumber(raw, field, verb);
+  }
+  all(): string[] {
+    return [...this.data];
+  }
+}
+
+/** Fields of a raw line: `starts[i]`..`ends[i]` in `line`. Reused across lines (single-threaded). */
+class LineFields implements DataFields {
+  line = '';
+  length = 0;
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+
+  /** Splits `line` from `from` on `|` into positions; `from` −1 means no data fields. */
+  reset(line: string, from: number): void {
+    this.line = line;
+    this.length = 0;
+    if (from < 0) return;
+    let n = 0;
+    let start = from;
+    for (;;) {
+      const bar = line.indexOf('|', start);
+      this.starts[n] = start;
+      this.ends[n] = bar < 0 ? line.length : bar;
+      n++;
+      if (bar < 0) break;
+      start = bar + 1;
+    }
+    this.length = n;
+  }
+
+  text(index: number): string | undefined {
+    return index < this.length ? this.line.slice(this.starts[index], this.ends[index]) : undefined;
+  }
+
+  num(index: number, field: string, verb: string): number | null {
+    if (index >= this.length) return null;
+    const start = this.starts[index]!;
+    const end = this.ends[index]!;
+    if (start === end) return null;
+    // Fast path: plain digits, as Asterisk writes them.
+    let value = 0;
+    for (let i = start; i < end; i++) {
+      const c = this.line.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return parseNumber(this.line.slice(start, end), field, verb);
+      value = value * 10 + c;
+    }
+    return value;
+  }
+
+  all(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.line.slice(this.starts[i], this.ends[i]));
+    return out;
+  }
+}
+
+const lineFields = new LineFields();
+
+function num(data: DataFields, index: number, field: string, verb: string): number | null {
+  return data.num(index, field, verb);
+}
+
+function str(data: DataFields, index: number): string | null {
+  const raw = data.text(index);
   return raw === undefined || raw === '' ? null : raw;
 }
 
@@ -91,6 +174,10 @@ export function queueLogEvent(
     queue: nullIfNone(queue),
     agent: nullIfNone(agent),
   };
+  return build(base, verb, new ArrayFields(data));
+}
+
+function build(base: Base, verb: string, data: DataFields): ParseResult {
   try {
     return { ok: true, event: buildEvent(base, verb, data) };
   } catch (error) {
@@ -101,27 +188,56 @@ export function queueLogEvent(
 
 type Base = Pick<TelephonyEvent, 'time' | 'callId' | 'queue' | 'agent'>;
 
-function buildEvent(base: Base, verb: string, data: readonly string[]): TelephonyEvent {
+function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent {
   switch (verb) {
     case 'QUEUESTART':
     case 'CONFIGRELOAD':
-      return { ...base, kind: verb };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+      };
     case 'ADDMEMBER':
     case 'AGENTLOGIN':
     case 'AGENTCALLBACKLOGIN':
-      return { ...base, kind: verb, paused: (data[0] ?? '').trim().toUpperCase() === 'PAUSED' };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+        paused: (data.text(0) ?? '').trim().toUpperCase() === 'PAUSED',
+      };
     case 'REMOVEMEMBER':
     case 'AGENTLOGOFF':
     case 'AGENTCALLBACKLOGOFF':
-      return { ...base, kind: verb };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+      };
     case 'PAUSE':
     case 'UNPAUSE':
     case 'PAUSEALL':
     case 'UNPAUSEALL':
-      return { ...base, kind: verb, reason: data[0] ?? '' };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+        reason: data.text(0) ?? '',
+      };
     case 'ENTERQUEUE':
       return {
-        ...base,
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
         kind: verb,
         url: str(data, 0),
         callerId: str(data, 1),
@@ -130,12 +246,28 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
       };
     case 'RINGNOANSWER':
     case 'RINGCANCELED':
-      return { ...base, kind: verb, ringTimeMs: num(data, 0, 'ringtime', verb) };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+        ringTimeMs: num(data, 0, 'ringtime', verb),
+      };
     case 'AGENTDUMP':
-      return { ...base, kind: verb };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+      };
     case 'CONNECT':
       return {
-        ...base,
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
         kind: verb,
         holdTime: num(data, 0, 'holdtime', verb),
         bridgedChannel: str(data, 1),
@@ -150,7 +282,10 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
     case 'COMPLETEAGENT':
     case 'COMPLETECALLER':
       return {
-        ...base,
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
         kind: verb,
         holdTime: num(data, 0, 'holdtime', verb),
         callTime: num(data, 1, 'calltime', verb),
@@ -160,7 +295,10 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
     case 'TRANSFER':
     case 'BLINDTRANSFER':
       return {
-        ...base,
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
         kind: verb,
         target: transferTarget(data),
         holdTime: num(data, 2, 'holdtime', verb),
@@ -171,15 +309,43 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
       return attendedTransfer(base, data);
     case 'JOINEMPTY':
     case 'JOINUNAVAIL':
-      return { ...base, kind: verb };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+      };
     case 'HOLD':
     case 'UNHOLD':
     case 'RINGSTART':
-      return { ...base, kind: verb };
+      return {
+        time: base.time,
+        callId: base.callId,
+        queue: base.queue,
+        agent: base.agent,
+        kind: verb,
+      };
     default:
       return INFORMATIONAL_VERBS.has(verb)
-        ? { ...base, kind: 'INFORMATIONAL', verb, data }
-        : { ...base, kind: 'UNKNOWN', verb, data };
+        ? {
+            time: base.time,
+            callId: base.callId,
+            queue: base.queue,
+            agent: base.agent,
+            kind: 'INFORMATIONAL',
+            verb,
+            data: data.all(),
+          }
+        : {
+            time: base.time,
+            callId: base.callId,
+            queue: base.queue,
+            agent: base.agent,
+            kind: 'UNKNOWN',
+            verb,
+            data: data.all(),
+          };
   }
 }
 
@@ -187,11 +353,14 @@ function exitEvent(
   base: Base,
   kind: ExitEvent['kind'],
   key: string | null,
-  data: readonly string[],
+  data: DataFields,
   offset: number,
 ): ExitEvent {
   return {
-    ...base,
+    time: base.time,
+    callId: base.callId,
+    queue: base.queue,
+    agent: base.agent,
     kind,
     key,
     position: num(data, offset, 'position', kind),
@@ -200,7 +369,7 @@ function exitEvent(
   };
 }
 
-function transferTarget(data: readonly string[]): string | null {
+function transferTarget(data: DataFields): string | null {
   const extension = str(data, 0);
   const context = str(data, 1);
   if (extension === null) return null;
@@ -212,12 +381,15 @@ function transferTarget(data: readonly string[]): string | null {
  * one method-data field, LINK two, so hold and call times are read from the end (3rd- and
  * 2nd-to-last), never at fixed positions (app_queue.c log_attended_transfer()).
  */
-function attendedTransfer(base: Base, data: readonly string[]): CallEndEvent {
+function attendedTransfer(base: Base, data: DataFields): CallEndEvent {
   const verb = 'ATTENDEDTRANSFER';
   const n = data.length;
   const hasTail = n >= 4;
   return {
-    ...base,
+    time: base.time,
+    callId: base.callId,
+    queue: base.queue,
+    agent: base.agent,
     kind: verb,
     target: str(data, 0),
     holdTime: hasTail ? num(data, n - 3, 'holdtime', verb) : null,
@@ -227,6 +399,39 @@ function attendedTransfer(base: Base, data: readonly string[]): CallEndEvent {
 }
 
 const VERB_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+const KNOWN_VERBS: ReadonlySet<string> = new Set([
+  'QUEUESTART',
+  'CONFIGRELOAD',
+  'ADDMEMBER',
+  'AGENTLOGIN',
+  'AGENTCALLBACKLOGIN',
+  'REMOVEMEMBER',
+  'AGENTLOGOFF',
+  'AGENTCALLBACKLOGOFF',
+  'PAUSE',
+  'UNPAUSE',
+  'PAUSEALL',
+  'UNPAUSEALL',
+  'ENTERQUEUE',
+  'RINGNOANSWER',
+  'RINGCANCELED',
+  'AGENTDUMP',
+  'CONNECT',
+  'ABANDON',
+  'EXITWITHTIMEOUT',
+  'EXITWITHKEY',
+  'EXITEMPTY',
+  'COMPLETEAGENT',
+  'COMPLETECALLER',
+  'TRANSFER',
+  'BLINDTRANSFER',
+  'ATTENDEDTRANSFER',
+  'JOINEMPTY',
+  'JOINUNAVAIL',
+  'HOLD',
+  'UNHOLD',
+  'RINGSTART',
+]);
 
 /**
  * Parses an epoch-seconds field: digits with an optional fraction.
@@ -263,18 +468,31 @@ export function parseQueueLogLine(line: string): ParseResult {
   if (p4 < 0) {
     return fail('line', 'expected at least 5 |-separated fields (epoch|callid|queue|agent|event)');
   }
-  const time = parseEpochSeconds(text.slice(0, p1));
+  const time = epochPrefix(text, p1);
   if (time === null) return fail('time', `field time is not an epoch: "${text.slice(0, p1)}"`);
   const p5 = text.indexOf('|', p4 + 1);
   const verb = p5 < 0 ? text.slice(p4 + 1) : text.slice(p4 + 1, p5);
-  if (!VERB_PATTERN.test(verb)) return fail('event', `field event is not a verb: "${verb}"`);
-  const data = p5 < 0 ? [] : text.slice(p5 + 1).split('|');
-  return queueLogEvent(
+  if (!KNOWN_VERBS.has(verb) && !VERB_PATTERN.test(verb)) {
+    return fail('event', `field event is not a verb: "${verb}"`);
+  }
+  lineFields.reset(text, p5 < 0 ? -1 : p5 + 1);
+  const base: Base = {
     time,
-    text.slice(p1 + 1, p2),
-    text.slice(p2 + 1, p3),
-    text.slice(p3 + 1, p4),
-    verb,
-    data,
-  );
+    callId: nullIfNone(text.slice(p1 + 1, p2)),
+    queue: nullIfNone(text.slice(p2 + 1, p3)),
+    agent: nullIfNone(text.slice(p3 + 1, p4)),
+  };
+  return build(base, verb, lineFields);
+}
+
+/** Whole-second epochs (the common case) straight from the line; else {@link parseEpochSeconds}. */
+function epochPrefix(text: string, end: number): number | null {
+  if (end === 0 || end > 20) return null;
+  let value = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return parseEpochSeconds(text.slice(0, end));
+    value = value * 10 + c;
+  }
+  return value;
 }

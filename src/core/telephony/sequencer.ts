@@ -10,19 +10,6 @@
  */
 import { eventRank, type TelephonyEvent } from './events.js';
 
-interface Pending {
-  readonly event: TelephonyEvent;
-  readonly time: number;
-  readonly rank: number;
-  readonly seq: number;
-}
-
-function before(a: Pending, b: Pending): boolean {
-  if (a.time !== b.time) return a.time < b.time;
-  if (a.rank !== b.rank) return a.rank < b.rank;
-  return a.seq < b.seq;
-}
-
 /** Orders and de-duplicates a stream of events. Pure: no I/O, no clock. */
 export class EventSequencer {
   /** Exact duplicates dropped so far. */
@@ -30,12 +17,21 @@ export class EventSequencer {
   /** Events that arrived later than the reorder window allows. */
   late = 0;
 
-  private readonly heap: Pending[] = [];
-  private seq = 0;
+  /**
+   * Held events sorted by (time, rank, arrival), from `head` on. Input is nearly sorted, so an
+   * insertion is an append or a short move near the end.
+   */
+  private readonly events: TelephonyEvent[] = [];
+  private readonly times: number[] = [];
+  private readonly ranks: number[] = [];
+  private head = 0;
   private newest = -Infinity;
   /** Duplicate keys by second, kept while the second is inside the window. */
-  private readonly keysBySecond = new Map<number, Set<string>>();
+  private readonly keysBySecond = new Map<number, string[] | Set<string>>();
   private readonly secondsSeen: number[] = [];
+  /** The second looked up last and its keys (lines come in runs of one second). */
+  private lastSecond = NaN;
+  private lastKeys: string[] | Set<string> | undefined = undefined;
   private secondsHead = 0;
 
   /**
@@ -60,7 +56,7 @@ export class EventSequencer {
       return false;
     }
     if (time < this.newest - this.windowSeconds) this.late++;
-    this.insert({ event, time, rank: eventRank(event), seq: this.seq++ });
+    this.insert(event, time, eventRank(event));
     if (time > this.newest) {
       this.newest = time;
       this.release(this.newest - this.windowSeconds);
@@ -81,27 +77,77 @@ export class EventSequencer {
 
   /** Releases everything held (end of input). */
   flush(): void {
-    while (this.heap.length > 0) this.emit(this.pop().event);
+    this.release(Infinity);
   }
 
   /** Number of events currently held. */
   get pending(): number {
-    return this.heap.length;
+    return this.events.length - this.head;
+  }
+
+  private insert(event: TelephonyEvent, time: number, rank: number): void {
+    const { events, times, ranks } = this;
+    let i = events.length;
+    // Walk back over held events that sort after this one (later time, or same time and higher rank).
+    while (
+      i > this.head &&
+      (times[i - 1]! > time || (times[i - 1] === time && ranks[i - 1]! > rank))
+    ) {
+      i--;
+    }
+    if (i === events.length) {
+      events.push(event);
+      times.push(time);
+      ranks.push(rank);
+    } else {
+      events.splice(i, 0, event);
+      times.splice(i, 0, time);
+      ranks.splice(i, 0, rank);
+    }
   }
 
   private release(limit: number): void {
-    while (this.heap.length > 0 && this.heap[0]!.time < limit) this.emit(this.pop().event);
+    const { events, times } = this;
+    let head = this.head;
+    while (head < events.length && times[head]! < limit) this.emit(events[head++]!);
+    this.head = head;
+    if (head === events.length) {
+      events.length = 0;
+      times.length = 0;
+      this.ranks.length = 0;
+      this.head = 0;
+    } else if (head > 65_536) {
+      events.splice(0, head);
+      times.splice(0, head);
+      this.ranks.splice(0, head);
+      this.head = 0;
+    }
   }
 
   private isDuplicate(second: number, key: string): boolean {
-    let keys = this.keysBySecond.get(second);
+    const keys = second === this.lastSecond ? this.lastKeys : this.keysBySecond.get(second);
     if (keys === undefined) {
-      keys = new Set();
-      this.keysBySecond.set(second, keys);
+      const created = [key];
+      this.keysBySecond.set(second, created);
       this.secondsSeen.push(second);
-    } else if (keys.has(key)) {
-      return true;
+      this.lastSecond = second;
+      this.lastKeys = created;
+      return false;
     }
+    this.lastSecond = second;
+    this.lastKeys = keys;
+    if (Array.isArray(keys)) {
+      // A second's lines are usually few: comparing them beats hashing every line.
+      for (const k of keys) if (k === key) return true;
+      keys.push(key);
+      if (keys.length > 32) {
+        const set = new Set(keys);
+        this.keysBySecond.set(second, set);
+        this.lastKeys = set;
+      }
+      return false;
+    }
+    if (keys.has(key)) return true;
     keys.add(key);
     return false;
   }
@@ -112,45 +158,12 @@ export class EventSequencer {
       const second = this.secondsSeen[this.secondsHead]!;
       if (second >= limit - 1) break;
       this.keysBySecond.delete(second);
+      if (second === this.lastSecond) this.lastSecond = NaN;
       this.secondsHead++;
     }
     if (this.secondsHead > 4096 && this.secondsHead * 2 > this.secondsSeen.length) {
       this.secondsSeen.splice(0, this.secondsHead);
       this.secondsHead = 0;
     }
-  }
-
-  private insert(item: Pending): void {
-    const heap = this.heap;
-    heap.push(item);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(item, heap[parent]!)) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = item;
-  }
-
-  private pop(): Pending {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      let i = 0;
-      const n = heap.length;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const child = r < n && before(heap[r]!, heap[l]!) ? r : l;
-        if (!before(heap[child]!, last)) break;
-        heap[i] = heap[child]!;
-        i = child;
-      }
-      heap[i] = last;
-    }
-    return top;
   }
 }

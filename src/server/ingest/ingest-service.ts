@@ -123,6 +123,9 @@ export class IngestService {
     if (this.committing !== null) await this.committing;
     const result = this.live.accept('api', events, null, this.now());
     this.options.onChanges?.(result.changes);
+    // Release what the reorder window no longer needs to hold, so the commit below stores the
+    // records these events closed.
+    this.options.onChanges?.(this.live.tick(this.now()));
     if (!(await this.commit())) {
       throw new IngestUnavailableError(this.lastCommitError ?? 'the database is unavailable');
     }
