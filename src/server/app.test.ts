@@ -268,6 +268,32 @@ describe('the floor API', () => {
     expect(agent.agents.map((a) => a.agent)).toEqual(['PJSIP/1001']);
   });
 
+  it('counts a call in progress as busy up to now, not up to a "to" in the future (occupancy bug in the demo)', async () => {
+    // Logged in at T0, answered at T0+60, still talking at now = T0+120; the report runs to tomorrow.
+    const { app } = await harness(undefined, (T0 + 120) * 1000);
+    await app.inject({
+      method: 'POST',
+      url: '/api/events',
+      payload: [
+        { time: T0, queue: 'sales', agent: 'PJSIP/1009', event: 'ADDMEMBER', data: [] },
+        { time: T0 + 50, callId: 'c9', queue: 'sales', event: 'ENTERQUEUE', data: ['', '1', '1'] },
+        {
+          time: T0 + 60,
+          callId: 'c9',
+          queue: 'sales',
+          agent: 'PJSIP/1009',
+          event: 'CONNECT',
+          data: ['10', 'x', '1'],
+        },
+      ],
+    });
+    const report = (
+      await app.inject('/api/reports/agents?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z')
+    ).json<{ agents: { agent: string; busy: number; loggedIn: number; occupancy: number }[] }>();
+    const agent = report.agents.find((a) => a.agent === 'PJSIP/1009')!;
+    expect(agent).toMatchObject({ busy: 60, loggedIn: 120, occupancy: 0.5 });
+  });
+
   it('opens the R12 absence alert at the threshold, with the message in the requested language', async () => {
     const pausedAt = T0 + 10;
     const early = await harness(undefined, (pausedAt + 599) * 1000);

@@ -80,7 +80,9 @@ export async function computeReport(
     if (settings.from === null || peekAt > settings.from) {
       const filtered = queue === null ? aggregator : queueFilter(aggregator, queue);
       engine.peekRecords(peekAt, filtered);
-      if (settings.to === null) endTime = Math.max(endTime, now);
+      // Calls still in progress are busy up to now, never up to a `to` in the future.
+      endTime = Math.max(endTime, peekAt);
+      if (settings.to !== null) endTime = Math.min(endTime, settings.to, now);
     }
   }
   const events = await countEvents(db);
