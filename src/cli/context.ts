@@ -1,5 +1,7 @@
 /** What every CLI command receives: where to write, and how to report its exit status. */
 export interface CliContext {
+  /** Where `-` reads from. */
+  readonly stdin: NodeJS.ReadableStream;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
   /** Whether stderr is a terminal (progress bars are drawn only then). */

@@ -7,17 +7,27 @@ import { InputError, UsageError, type CliContext } from './context.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { registerStatsCommand } from './stats-command.js';
 
+/** Standard streams of the process, for {@link main}. */
+export type CliStreams = Pick<CliContext, 'stdin' | 'stdout' | 'stderr' | 'stderrIsTTY'>;
+
 /**
  * Runs the CLI.
  * @param argv process.argv (node, script, args…)
+ * @param streams where to read and write (the process's own by default; tests pass their own)
  * @returns the exit status
  */
-export async function main(argv: readonly string[]): Promise<number> {
-  let status = 0;
-  const ctx: CliContext = {
+export async function main(
+  argv: readonly string[],
+  streams: CliStreams = {
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     stderrIsTTY: process.stderr.isTTY === true,
+  },
+): Promise<number> {
+  let status = 0;
+  const ctx: CliContext = {
+    ...streams,
     setExitCode: (code) => {
       status = code;
     },
@@ -25,7 +35,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('callfloor')
     .description('Call-centre floor management: queue statistics, live floor, call QA.')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => ctx.stderr.write(text) })
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+    })
     .showHelpAfterError('(run with --help for usage)');
 
   // Commands register here, one line each.

@@ -23,6 +23,7 @@ async function runCli(args: string[]): Promise<{ out: string; code: number }> {
   stdout.on('data', (b: Buffer) => parts.push(b));
   let code = -1;
   const ctx: CliContext = {
+    stdin: new PassThrough(),
     stdout,
     stderr: new PassThrough(),
     stderrIsTTY: false,

@@ -109,6 +109,7 @@ export async function runStats(
         {
           timeZone: settings.timeZone,
           format: options.format,
+          stdin: ctx.stdin,
           onMalformed,
           onProgress:
             bar === null ? undefined : (bytes) => bar.update(Math.round((done + bytes) / 1e6)),

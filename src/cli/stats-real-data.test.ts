@@ -20,6 +20,7 @@ function context(): CliContext & { errors: () => string } {
   let errors = '';
   stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   return {
+    stdin: new PassThrough(),
     stdout: new PassThrough(),
     stderr,
     stderrIsTTY: false,

@@ -34,6 +34,8 @@ export interface ReadOptions {
   readonly timeZone: string;
   readonly format?: QueueLogFormat;
   readonly onMalformed: (problem: MalformedLine) => void;
+  /** Where `-` reads from (default: the process's stdin). */
+  readonly stdin?: NodeJS.ReadableStream;
   /** Called with the bytes read so far (of the file as stored, before decompression). */
   readonly onProgress?: (bytesRead: number) => void;
 }
@@ -65,15 +67,16 @@ export async function inputSize(file: string): Promise<number | null> {
 
 async function* chunksOf(
   file: string,
+  stdin: NodeJS.ReadableStream,
   onProgress?: (bytes: number) => void,
 ): AsyncGenerator<Buffer> {
-  const stream: Readable =
-    file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream: AsyncIterable<unknown> =
+    file === '-' ? stdin : createReadStream(file, { highWaterMark: 1 << 20 });
   let read = 0;
   let first = true;
   const raw = (async function* () {
     for await (const chunk of stream) {
-      const buffer = chunk as Buffer;
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
       read += buffer.length;
       onProgress?.(read);
       yield buffer;
@@ -133,7 +136,7 @@ export async function readQueueLog(
     options.onMalformed({ file, line, field, reason });
   };
   try {
-    const text = textOf(chunksOf(file, options.onProgress));
+    const text = textOf(chunksOf(file, options.stdin ?? process.stdin, options.onProgress));
     // Look at the first line to tell a raw log from an export.
     let head = '';
     let next = await text.next();

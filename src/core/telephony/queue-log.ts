@@ -46,10 +46,21 @@ class FieldError extends Error {
   }
 }
 
-/** Parses an optional numeric data field; empty or absent → null; junk → FieldError. */
-function num(data: readonly string[], index: number, field: string, verb: string): number | null {
-  const raw = data[index];
-  if (raw === undefined || raw.length === 0) return null;
+/**
+ * Read access to a record's data fields: an array (pre-split rows), or positions in a raw line so
+ * that the hot path creates no substring for fields it only reads as numbers.
+ */
+interface DataFields {
+  readonly length: number;
+  /** The raw text of field `index`, or undefined past the end. */
+  text(index: number): string | undefined;
+  /** Field `index` as a number; empty or absent → null. @throws FieldError when not a number */
+  num(index: number, field: string, verb: string): number | null;
+  /** All fields as strings. */
+  all(): string[];
+}
+
+function parseNumber(raw: string, field: string, verb: string): number | null {
   // Number() ignores surrounding white space and gives 0 for a blank string.
   const value = Number(raw);
   if (value === 0 && raw.trim() === '') return null;
@@ -59,8 +70,82 @@ function num(data: readonly string[], index: number, field: string, verb: string
   return value;
 }
 
-function str(data: readonly string[], index: number): string | null {
-  const raw = data[index];
+class ArrayFields implements DataFields {
+  constructor(private readonly data: readonly string[]) {}
+  get length(): number {
+    return this.data.length;
+  }
+  text(index: number): string | undefined {
+    return this.data[index];
+  }
+  num(index: number, field: string, verb: string): number | null {
+    const raw = this.data[index];
+    return raw === undefined || raw.length === 0 ? null : parseNumber(raw, field, verb);
+  }
+  all(): string[] {
+    return [...this.data];
+  }
+}
+
+/** Fields of a raw line: `starts[i]`..`ends[i]` in `line`. Reused across lines (single-threaded). */
+class LineFields implements DataFields {
+  line = '';
+  length = 0;
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+
+  /** Splits `line` from `from` on `|` into positions; `from` −1 means no data fields. */
+  reset(line: string, from: number): void {
+    this.line = line;
+    this.length = 0;
+    if (from < 0) return;
+    let n = 0;
+    let start = from;
+    for (;;) {
+      const bar = line.indexOf('|', start);
+      this.starts[n] = start;
+      this.ends[n] = bar < 0 ? line.length : bar;
+      n++;
+      if (bar < 0) break;
+      start = bar + 1;
+    }
+    this.length = n;
+  }
+
+  text(index: number): string | undefined {
+    return index < this.length ? this.line.slice(this.starts[index], this.ends[index]) : undefined;
+  }
+
+  num(index: number, field: string, verb: string): number | null {
+    if (index >= this.length) return null;
+    const start = this.starts[index]!;
+    const end = this.ends[index]!;
+    if (start === end) return null;
+    // Fast path: plain digits, as Asterisk writes them.
+    let value = 0;
+    for (let i = start; i < end; i++) {
+      const c = this.line.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return parseNumber(this.line.slice(start, end), field, verb);
+      value = value * 10 + c;
+    }
+    return value;
+  }
+
+  all(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.line.slice(this.starts[i], this.ends[i]));
+    return out;
+  }
+}
+
+const lineFields = new LineFields();
+
+function num(data: DataFields, index: number, field: string, verb: string): number | null {
+  return data.num(index, field, verb);
+}
+
+function str(data: DataFields, index: number): string | null {
+  const raw = data.text(index);
   return raw === undefined || raw === '' ? null : raw;
 }
 
@@ -89,6 +174,10 @@ export function queueLogEvent(
     queue: nullIfNone(queue),
     agent: nullIfNone(agent),
   };
+  return build(base, verb, new ArrayFields(data));
+}
+
+function build(base: Base, verb: string, data: DataFields): ParseResult {
   try {
     return { ok: true, event: buildEvent(base, verb, data) };
   } catch (error) {
@@ -99,7 +188,7 @@ export function queueLogEvent(
 
 type Base = Pick<TelephonyEvent, 'time' | 'callId' | 'queue' | 'agent'>;
 
-function buildEvent(base: Base, verb: string, data: readonly string[]): TelephonyEvent {
+function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent {
   switch (verb) {
     case 'QUEUESTART':
     case 'CONFIGRELOAD':
@@ -119,7 +208,7 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
         queue: base.queue,
         agent: base.agent,
         kind: verb,
-        paused: (data[0] ?? '').trim().toUpperCase() === 'PAUSED',
+        paused: (data.text(0) ?? '').trim().toUpperCase() === 'PAUSED',
       };
     case 'REMOVEMEMBER':
     case 'AGENTLOGOFF':
@@ -141,7 +230,7 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
         queue: base.queue,
         agent: base.agent,
         kind: verb,
-        reason: data[0] ?? '',
+        reason: data.text(0) ?? '',
       };
     case 'ENTERQUEUE':
       return {
@@ -246,7 +335,7 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
             agent: base.agent,
             kind: 'INFORMATIONAL',
             verb,
-            data,
+            data: data.all(),
           }
         : {
             time: base.time,
@@ -255,7 +344,7 @@ function buildEvent(base: Base, verb: string, data: readonly string[]): Telephon
             agent: base.agent,
             kind: 'UNKNOWN',
             verb,
-            data,
+            data: data.all(),
           };
   }
 }
@@ -264,7 +353,7 @@ function exitEvent(
   base: Base,
   kind: ExitEvent['kind'],
   key: string | null,
-  data: readonly string[],
+  data: DataFields,
   offset: number,
 ): ExitEvent {
   return {
@@ -280,7 +369,7 @@ function exitEvent(
   };
 }
 
-function transferTarget(data: readonly string[]): string | null {
+function transferTarget(data: DataFields): string | null {
   const extension = str(data, 0);
   const context = str(data, 1);
   if (extension === null) return null;
@@ -292,7 +381,7 @@ function transferTarget(data: readonly string[]): string | null {
  * one method-data field, LINK two, so hold and call times are read from the end (3rd- and
  * 2nd-to-last), never at fixed positions (app_queue.c log_attended_transfer()).
  */
-function attendedTransfer(base: Base, data: readonly string[]): CallEndEvent {
+function attendedTransfer(base: Base, data: DataFields): CallEndEvent {
   const verb = 'ATTENDEDTRANSFER';
   const n = data.length;
   const hasTail = n >= 4;
@@ -379,20 +468,31 @@ export function parseQueueLogLine(line: string): ParseResult {
   if (p4 < 0) {
     return fail('line', 'expected at least 5 |-separated fields (epoch|callid|queue|agent|event)');
   }
-  const time = parseEpochSeconds(text.slice(0, p1));
+  const time = epochPrefix(text, p1);
   if (time === null) return fail('time', `field time is not an epoch: "${text.slice(0, p1)}"`);
   const p5 = text.indexOf('|', p4 + 1);
   const verb = p5 < 0 ? text.slice(p4 + 1) : text.slice(p4 + 1, p5);
   if (!KNOWN_VERBS.has(verb) && !VERB_PATTERN.test(verb)) {
     return fail('event', `field event is not a verb: "${verb}"`);
   }
-  const data = p5 < 0 ? [] : text.slice(p5 + 1).split('|');
-  return queueLogEvent(
+  lineFields.reset(text, p5 < 0 ? -1 : p5 + 1);
+  const base: Base = {
     time,
-    text.slice(p1 + 1, p2),
-    text.slice(p2 + 1, p3),
-    text.slice(p3 + 1, p4),
-    verb,
-    data,
-  );
+    callId: nullIfNone(text.slice(p1 + 1, p2)),
+    queue: nullIfNone(text.slice(p2 + 1, p3)),
+    agent: nullIfNone(text.slice(p3 + 1, p4)),
+  };
+  return build(base, verb, lineFields);
+}
+
+/** Whole-second epochs (the common case) straight from the line; else {@link parseEpochSeconds}. */
+function epochPrefix(text: string, end: number): number | null {
+  if (end === 0 || end > 20) return null;
+  let value = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return parseEpochSeconds(text.slice(0, end));
+    value = value * 10 + c;
+  }
+  return value;
 }

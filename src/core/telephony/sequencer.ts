@@ -29,6 +29,9 @@ export class EventSequencer {
   /** Duplicate keys by second, kept while the second is inside the window. */
   private readonly keysBySecond = new Map<number, string[] | Set<string>>();
   private readonly secondsSeen: number[] = [];
+  /** The second looked up last and its keys (lines come in runs of one second). */
+  private lastSecond = NaN;
+  private lastKeys: string[] | Set<string> | undefined = undefined;
   private secondsHead = 0;
 
   /**
@@ -89,8 +92,9 @@ export class EventSequencer {
     while (
       i > this.head &&
       (times[i - 1]! > time || (times[i - 1] === time && ranks[i - 1]! > rank))
-    )
-      {i--;}
+    ) {
+      i--;
+    }
     if (i === events.length) {
       events.push(event);
       times.push(time);
@@ -121,17 +125,26 @@ export class EventSequencer {
   }
 
   private isDuplicate(second: number, key: string): boolean {
-    const keys = this.keysBySecond.get(second);
+    const keys = second === this.lastSecond ? this.lastKeys : this.keysBySecond.get(second);
     if (keys === undefined) {
-      this.keysBySecond.set(second, [key]);
+      const created = [key];
+      this.keysBySecond.set(second, created);
       this.secondsSeen.push(second);
+      this.lastSecond = second;
+      this.lastKeys = created;
       return false;
     }
+    this.lastSecond = second;
+    this.lastKeys = keys;
     if (Array.isArray(keys)) {
       // A second's lines are usually few: comparing them beats hashing every line.
       for (const k of keys) if (k === key) return true;
       keys.push(key);
-      if (keys.length > 32) this.keysBySecond.set(second, new Set(keys));
+      if (keys.length > 32) {
+        const set = new Set(keys);
+        this.keysBySecond.set(second, set);
+        this.lastKeys = set;
+      }
       return false;
     }
     if (keys.has(key)) return true;
@@ -145,6 +158,7 @@ export class EventSequencer {
       const second = this.secondsSeen[this.secondsHead]!;
       if (second >= limit - 1) break;
       this.keysBySecond.delete(second);
+      if (second === this.lastSecond) this.lastSecond = NaN;
       this.secondsHead++;
     }
     if (this.secondsHead > 4096 && this.secondsHead * 2 > this.secondsSeen.length) {
