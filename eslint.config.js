@@ -59,6 +59,11 @@ export default tseslint.config(
     },
   },
   {
+    // The React UI (web/tsconfig.json): browser globals, no Node.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

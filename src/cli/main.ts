@@ -4,8 +4,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, type CliContext } from './context.js';
+import { registerQaCommand } from './qa-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { registerStatsCommand } from './stats-command.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerImportCommand } from './import-command.js';
 
 /** Standard streams of the process, for {@link main}. */
 export type CliStreams = Pick<CliContext, 'stdin' | 'stdout' | 'stderr' | 'stderrIsTTY'>;
@@ -44,6 +47,9 @@ export async function main(
   // Commands register here, one line each.
   registerStatsCommand(program, ctx);
   registerSimulateCommand(program, ctx);
+  registerQaCommand(program, ctx);
+  registerServeCommand(program, ctx);
+  registerImportCommand(program, ctx);
 
   try {
     await program.parseAsync([...argv]);

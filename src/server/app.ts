@@ -1,0 +1,331 @@
+/**
+ * The Fastify application: `buildApp(deps)` registers plugins, the error handler and the routes;
+ * tests drive it with `app.inject()`, `serve` listens on it. Load order: external plugins (swagger,
+ * websocket), then the error handlers, then the routes, then the UI (static files).
+ */
+import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { StatsSettings } from '../core/stats/report.js';
+import { queueLogEvent } from '../core/telephony/queue-log.js';
+import type { TelephonyEvent } from '../core/telephony/events.js';
+import type { DatabaseHandle } from '../db/database.js';
+import { ping } from '../db/ingest.repository.js';
+import { AppError, errorBody } from './errors.js';
+import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
+import type { LiveHub } from './live/live-hub.js';
+import { computeReport, reportSettings } from './reports/report-service.js';
+import { toCsv, toXlsx } from './reports/report-format.js';
+import {
+  ErrorResponse,
+  EventsBody,
+  EventsResponse,
+  HealthResponse,
+  LangQuery,
+  ReportParams,
+  ReportQuery,
+} from './schemas.js';
+
+/** What the app needs. */
+export interface AppDeps {
+  readonly database: DatabaseHandle;
+  /** The ingest service (null: reports only, no live floor). */
+  readonly ingest: IngestService | null;
+  readonly hub: LiveHub;
+  readonly mode: 'live' | 'demo';
+  /** KPI settings of reports (the server's `--sl-threshold`, …). */
+  readonly settings: StatsSettings;
+  /** Folder of the built UI (`dist/web`). */
+  readonly webRoot: string;
+  readonly logger: Logger | false;
+  readonly now?: () => number;
+}
+
+/** SPA routes served with the UI's index.html. */
+const SPA_ROUTES = ['/wallboard', '/reports', '/floor', '/agents', '/qa', '/settings'];
+
+/** The requester's language: `?lang=`, else the first Accept-Language tag, else English. */
+function localeOf(lang: string | undefined, acceptLanguage: string | undefined): string | null {
+  if (lang !== undefined) return lang;
+  const first = acceptLanguage?.split(',')[0]?.split(';')[0]?.trim();
+  return first === undefined || first === '' ? null : first;
+}
+
+function fieldOf(instancePath: string): string {
+  const parts = instancePath.split('/').filter((p) => p !== '');
+  if (parts.length === 0) return 'body';
+  return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/**
+ * Builds the app (not listening).
+ * @throws when a plugin fails to register
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? Date.now;
+  const bodyLimit = 16 * 1024 * 1024;
+  const base: FastifyInstance =
+    deps.logger === false
+      ? Fastify({ logger: false, bodyLimit })
+      : (Fastify({ loggerInstance: deps.logger, bodyLimit }) as unknown as FastifyInstance);
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'callfloor API',
+        description: 'Live call-centre floor, telephony event ingest and KPI reports.',
+        version: '1',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifyWebsocket);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const first = error.validation[0];
+      const context = error.validationContext ?? 'request';
+      const field = first === undefined ? context : fieldOf(first.instancePath);
+      const where = context === 'body' ? field : field === 'body' ? context : field;
+      return reply
+        .code(400)
+        .send(errorBody('invalid_request', `${where}: ${first?.message ?? 'invalid'}`, where));
+    }
+    if (error instanceof AppError) {
+      return reply.code(error.status).send(errorBody(error.code, error.message, error.field));
+    }
+    if (error instanceof IngestUnavailableError) {
+      request.log.error({ err: error }, 'events not stored');
+      return reply.code(503).send(errorBody('unavailable', 'the database is unavailable; retry'));
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      // Fastify's own client errors (bad JSON, body too large, wrong content type).
+      return reply.code(400).send(errorBody('invalid_request', error.message, 'body'));
+    }
+    request.log.error({ err: error, method: request.method, url: request.url }, 'request failed');
+    return reply.code(500).send(errorBody('internal', 'Internal Server Error'));
+  });
+
+  const webRoot = resolve(deps.webRoot);
+  const hasWeb = existsSync(resolve(webRoot, 'index.html'));
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (
+      hasWeb &&
+      request.method === 'GET' &&
+      SPA_ROUTES.some((r) => path === r || path.startsWith(`${r}/`))
+    ) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.code(404).send(errorBody('not_found', `no route ${request.method} ${path}`));
+  });
+
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Health: the database answers and the sources are read',
+        response: { 200: HealthResponse, 503: HealthResponse },
+      },
+    },
+    async (_request, reply) => {
+      const dbOk = await ping(deps.database.db);
+      const sources = deps.ingest?.health() ?? [];
+      return reply.code(dbOk ? 200 : 503).send({
+        status: dbOk ? 'ok' : 'unavailable',
+        mode: deps.mode,
+        sources: sources.map((s) => ({ ...s, kind: deps.mode === 'demo' ? 'demo' : s.kind })),
+      });
+    },
+  );
+
+  app.get(
+    '/api/floor',
+    {
+      schema: {
+        summary: 'The live floor: agents, queues (with today’s KPIs) and open alerts',
+        querystring: LangQuery,
+      },
+    },
+    (request) => deps.hub.floor(localeOf(request.query.lang, request.headers['accept-language'])),
+  );
+
+  app.get(
+    '/api/live',
+    {
+      websocket: true,
+      schema: { summary: 'Live floor changes (WebSocket)', querystring: LangQuery },
+    },
+    (socket, request) => {
+      const unsubscribe = deps.hub.subscribe(
+        (message) => {
+          if (socket.readyState === socket.OPEN) socket.send(message);
+        },
+        localeOf(request.query.lang, request.headers['accept-language']),
+      );
+      socket.on('close', unsubscribe);
+      socket.on('error', unsubscribe);
+    },
+  );
+
+  // Server-sent event streams are hijacked replies: end them when the app closes (graceful stop).
+  const sseStreams = new Set<ServerResponse>();
+  app.addHook('preClose', (done) => {
+    for (const stream of sseStreams) stream.end();
+    sseStreams.clear();
+    done();
+  });
+
+  app.get(
+    '/api/live/sse',
+    {
+      schema: {
+        summary: 'Live floor changes (server-sent events twin of /api/live)',
+        querystring: LangQuery,
+      },
+    },
+    (request, reply) => {
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      const unsubscribe = deps.hub.subscribe(
+        (message) => {
+          raw.write(`data: ${message}\n\n`);
+        },
+        localeOf(request.query.lang, request.headers['accept-language']),
+      );
+      sseStreams.add(raw);
+      const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
+      request.raw.on('close', () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+        sseStreams.delete(raw);
+      });
+    },
+  );
+
+  app.post(
+    '/api/events',
+    {
+      schema: {
+        summary: 'Ingest canonical telephony events (queue_log lines as JSON), at most 10,000',
+        body: EventsBody,
+        response: { 200: EventsResponse, 400: ErrorResponse, 503: ErrorResponse },
+      },
+    },
+    async (request) => {
+      if (deps.ingest === null) {
+        throw new AppError('unavailable', 'this server runs without live ingest');
+      }
+      const events: TelephonyEvent[] = [];
+      const rejected: { index: number; field: string; reason: string }[] = [];
+      request.body.forEach((input, index) => {
+        const parsed = queueLogEvent(
+          input.time,
+          input.callId ?? 'NONE',
+          input.queue ?? 'NONE',
+          input.agent ?? 'NONE',
+          input.event,
+          input.data,
+        );
+        if (parsed.ok) events.push(parsed.event);
+        else rejected.push({ index, field: parsed.field, reason: parsed.reason });
+      });
+      const result = await deps.ingest.submit(events);
+      return { accepted: result.accepted, duplicates: result.duplicates, rejected };
+    },
+  );
+
+  app.get(
+    '/api/reports/:kind',
+    {
+      schema: {
+        summary: 'Queue, agent or interval report from the stored data (JSON, CSV or XLSX)',
+        params: ReportParams,
+        querystring: ReportQuery,
+      },
+    },
+    async (request, reply) => {
+      const { kind } = request.params;
+      const query = request.query;
+      const settings = reportSettings(deps.settings, {
+        ...query,
+        interval: query.interval ?? (kind === 'intervals' ? '15m' : undefined),
+      });
+      const report = await computeReport(
+        deps.database.db,
+        settings,
+        query.queue ?? null,
+        deps.ingest?.live ?? null,
+        now(),
+      );
+      let rows: readonly object[];
+      if (kind === 'queues') rows = report.queues;
+      else if (kind === 'agents') rows = report.agents;
+      else rows = report.intervals ?? [];
+      if (query.agent !== undefined) {
+        rows = rows.filter((r) => !('agent' in r) || r.agent === query.agent);
+      }
+      if (query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="callfloor-${kind}.csv"`)
+          .send(toCsv(rows, [kind === 'agents' ? 'agent' : 'queue']));
+      }
+      if (query.format === 'xlsx') {
+        const bytes = await toXlsx(rows, kind, [kind === 'agents' ? 'agent' : 'queue']);
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', `attachment; filename="callfloor-${kind}.xlsx"`)
+          .send(bytes);
+      }
+      const body: Record<string, unknown> = { schema: report.schema, settings: report.settings };
+      body[kind] = rows;
+      if (kind === 'queues') body.totals = report.totals;
+      return body;
+    },
+  );
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: true });
+  } else {
+    app.get('/', { schema: { hide: true } }, (_request, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .send(
+          '<!doctype html><meta charset="utf-8"><title>callfloor</title>' +
+            '<p>The callfloor UI is not built. Run <code>npm run build</code> (or <code>npm start</code>), ' +
+            'then reload. The API is up: <a href="/api/docs">/api/docs</a>, ' +
+            '<a href="/api/floor">/api/floor</a>.</p>',
+        ),
+    );
+  }
+
+  return app;
+}

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+import { startServer } from './server.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'callfloor-server-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('configuration', () => {
+  it('takes flags over environment over the config file, then defaults', () => {
+    const file = join(dir, 'config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        port: 9001,
+        tz: 'Asia/Taipei',
+        slTarget: 0.9,
+        alerts: { longestWaitSeconds: 90 },
+      }),
+    );
+    const config = loadConfig(
+      { port: '9003' },
+      { CALLFLOOR_PORT: '9002', CALLFLOOR_SL_TARGET: '0.85' },
+      file,
+    );
+    expect(config.port).toBe(9003);
+    expect(config.slTarget).toBe(0.85);
+    expect(config.tz).toBe('Asia/Taipei');
+    expect(config.alerts).toEqual({ longestWaitSeconds: 90 });
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.db).toBe('./data/callfloor.db');
+    expect(config.queueLog).toBeNull();
+  });
+
+  it('reports every invalid value at once, naming the setting and its variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ port: 'x' }, { CALLFLOOR_TZ: 'Mars/Base', DATABASE_URL: 'mysql://h/db' }, null);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect((error as ConfigError).problems).toHaveLength(3);
+    expect(problems).toContain('port (CALLFLOOR_PORT)');
+    expect(problems).toContain('tz (CALLFLOOR_TZ)');
+    expect(problems).toContain('databaseUrl (DATABASE_URL)');
+  });
+});
+
+describe('startServer with no telephony source', () => {
+  it('runs the demo floor, says so, streams it over SSE, and stops gracefully', async () => {
+    const config = loadConfig(
+      { port: '0', db: join(dir, 'demo.db'), webRoot: join(dir, 'no-web') },
+      {},
+      null,
+    );
+    const server = await startServer(config, pino({ level: 'silent' }));
+    try {
+      const health = (await (await fetch(`${server.url}/healthz`)).json()) as {
+        mode: string;
+        sources: { kind: string; ok: boolean }[];
+      };
+      expect(health.mode).toBe('demo');
+      expect(health.sources).toEqual([expect.objectContaining({ kind: 'demo', ok: true })]);
+      const floor = (await (await fetch(`${server.url}/api/floor`)).json()) as {
+        mode: string;
+        agents: unknown[];
+        queues: { queue: string; today: { offered: number } }[];
+      };
+      expect(floor.mode).toBe('demo');
+      expect(floor.agents).toHaveLength(40); // the simulator's default floor
+      expect(floor.queues.reduce((n, q) => n + q.today.offered, 0)).toBeGreaterThan(0);
+
+      const controller = new AbortController();
+      const sse = await fetch(`${server.url}/api/live/sse`, { signal: controller.signal });
+      expect(sse.headers.get('content-type')).toContain('text/event-stream');
+      const reader = (sse.body as ReadableStream<Uint8Array>).getReader();
+      let text = '';
+      while (!text.includes('\n\n')) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        text += Buffer.from(chunk.value).toString('utf8');
+      }
+      // Stop with the stream still open: the close must not wait for the client.
+      await server.close();
+      controller.abort();
+      const first = JSON.parse(text.slice('data: '.length, text.indexOf('\n\n'))) as {
+        type: string;
+      };
+      expect(first.type).toBe('snapshot');
+    } finally {
+      await server.close();
+    }
+  });
+});

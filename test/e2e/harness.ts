@@ -1,0 +1,185 @@
+/**
+ * E2E harness: builds what `callfloor serve` needs when stale, runs the REAL server as a child
+ * process on a temp SQLite database following a temp queue_log, and launches Debian's Chromium
+ * through playwright-core. Only loopback addresses; every wait is bounded.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+/** The repository root. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Where the e2e run saves its screenshots (gitignored). */
+export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots');
+/** Debian's Chromium. */
+export const CHROMIUM = '/usr/bin/chromium';
+/** Chromium flags of the common brief. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Newest modification time (ms) of the files under `dir` accepted by `keep`; 0 when none. */
+function newestMtime(dir: string, keep: (path: string) => boolean): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path, keep));
+    else if (keep(path)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function mtimeOf(path: string): number {
+  return existsSync(path) ? statSync(path).mtimeMs : 0;
+}
+
+/**
+ * Builds `dist/` (tsc) and `dist/web` (vite) when their outputs are older than their sources.
+ * @returns which parts were rebuilt
+ * @throws when a build fails (the compiler output is in the error)
+ */
+export function ensureBuilt(): { server: boolean; web: boolean } {
+  const isSource = (p: string): boolean => /\.tsx?$/.test(p) && !p.endsWith('.test.ts');
+  const serverStale =
+    mtimeOf(join(ROOT, 'dist/cli/main.js')) < newestMtime(join(ROOT, 'src'), isSource) ||
+    !existsSync(join(ROOT, 'dist/cli/main.js'));
+  if (serverStale) {
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: ROOT,
+        stdio: 'pipe',
+      },
+    );
+  }
+  const webOut = join(ROOT, 'dist/web/index.html');
+  const webSources = Math.max(
+    newestMtime(join(ROOT, 'web/src'), (p) => !p.endsWith('.test.ts')),
+    mtimeOf(join(ROOT, 'web/index.html')),
+    mtimeOf(join(ROOT, 'web/vite.config.ts')),
+  );
+  const webStale = mtimeOf(webOut) < webSources;
+  if (webStale) {
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'web/vite.config.ts',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: ROOT, stdio: 'pipe' },
+    );
+  }
+  return { server: serverStale, web: webStale };
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A running `callfloor serve`. */
+export interface ServerProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** stderr/stdout collected so far (for failure messages). */
+  output(): string;
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `node bin/callfloor.js serve --db DB --queue-log LOG --port PORT` and waits until
+ * `/healthz` answers 200 (at most `timeoutMs`).
+ * @throws Error with the server's output when it exits early or never gets healthy
+ */
+export async function startServer(
+  db: string,
+  queueLog: string,
+  port: number,
+  extraArgs: readonly string[] = [],
+  timeoutMs = 30_000,
+): Promise<ServerProcess> {
+  const args = [
+    join(ROOT, 'bin/callfloor.js'),
+    'serve',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--db',
+    db,
+    '--queue-log',
+    queueLog,
+    '--log-level',
+    'warn',
+    ...extraArgs,
+  ];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`callfloor serve exited with ${child.exitCode}:\n${out}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.status === 200) return { url, child, output: () => out, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`callfloor serve did not get healthy within ${timeoutMs} ms:\n${out}`);
+}
+
+/** Launches headless Chromium. */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** One queue_log line `epoch|callid|queue|agent|EVENT|data…`. */
+export function line(
+  epochSeconds: number,
+  callId: string,
+  queue: string,
+  agent: string,
+  event: string,
+  ...data: string[]
+): string {
+  return [String(epochSeconds), callId, queue, agent, event, ...data].join('|');
+}
