@@ -144,10 +144,9 @@ function writeLog(file: string, n: number): { truth: GroundTruth; bytes: number;
 }
 
 /**
- * Runs a command with stdout to a file, measuring wall time, CPU time and peak RSS: with GNU time
- * (`/usr/bin/time -f '%e %M %U %S'`) when present, otherwise by polling /proc/PID/status (VmHWM)
- * and the child's resource usage figures from /proc/PID/stat are not available after exit, so CPU is
- * then reported as NaN.
+ * Runs a command with stdout to a file, measuring wall time, CPU time (user + sys) and peak RSS with
+ * GNU time (`/usr/bin/time -f '%e %M %U %S'`) when present. Without it, peak RSS comes from polling
+ * /proc/PID/status (VmHWM) every 20 ms, wall time from the parent's clock, and CPU time is n/a.
  */
 function measure(command: readonly string[], label: string): Promise<Run> {
   const stdoutFile = join(dir, `${label}.out`);
