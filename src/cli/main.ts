@@ -4,11 +4,20 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, type CliContext } from './context.js';
-import { registerQaCommand } from './qa-command.js';
-import { registerSimulateCommand } from './simulate-command.js';
-import { registerStatsCommand } from './stats-command.js';
-import { registerServeCommand } from './serve-command.js';
-import { registerImportCommand } from './import-command.js';
+
+type Register = (program: Command, ctx: CliContext) => void;
+
+/**
+ * The sub-commands, loaded on demand: the server and QA modules take most of a second to load,
+ * which `callfloor stats` should not pay (it is benchmarked against awk).
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./serve-command.js')).registerServeCommand,
+  stats: async () => (await import('./stats-command.js')).registerStatsCommand,
+  import: async () => (await import('./import-command.js')).registerImportCommand,
+  qa: async () => (await import('./qa-command.js')).registerQaCommand,
+  simulate: async () => (await import('./simulate-command.js')).registerSimulateCommand,
+};
 
 /** Standard streams of the process, for {@link main}. */
 export type CliStreams = Pick<CliContext, 'stdin' | 'stdout' | 'stderr' | 'stderrIsTTY'>;
@@ -44,12 +53,10 @@ export async function main(
     })
     .showHelpAfterError('(run with --help for usage)');
 
-  // Commands register here, one line each.
-  registerStatsCommand(program, ctx);
-  registerSimulateCommand(program, ctx);
-  registerQaCommand(program, ctx);
-  registerServeCommand(program, ctx);
-  registerImportCommand(program, ctx);
+  // Only the named sub-command is loaded; --help, `help` or a typo load them all.
+  const name = argv[2];
+  const wanted = name !== undefined && name in COMMANDS ? [name] : Object.keys(COMMANDS);
+  for (const command of wanted) (await COMMANDS[command]!())(program, ctx);
 
   try {
     await program.parseAsync([...argv]);
