@@ -9,7 +9,7 @@ import type { StatsReport } from '../core/stats/report.js';
 import {
   inputName,
   inputSize,
-  readQueueLog,
+  readQueueLogLines,
   UnreadableInputError,
   type MalformedLine,
   type QueueLogFormat,
@@ -79,16 +79,25 @@ export async function runStats(
   ctx: CliContext,
 ): Promise<StatsReport> {
   const { settings, aliases } = await parseKpiOptions(options);
-  const pipeline = createStatsPipeline(settings, aliases);
-  const push = pipeline.push.bind(pipeline);
   let lines = 0;
   let malformed = 0;
+  let readerMalformed = 0;
   const onMalformed = (problem: MalformedLine): void => {
     malformed++;
     if (malformed <= MAX_MALFORMED_PRINTED) {
       ctx.stderr.write(`${problem.file}:${problem.line}: ${problem.reason}\n`);
     }
   };
+  // A line's tag: its file's index and its line number.
+  const FILE_TAG = 2 ** 32;
+  const pipeline = createStatsPipeline(settings, aliases, (tag, field, reason) =>
+    onMalformed({
+      file: files[Math.floor(tag / FILE_TAG)] ?? '?',
+      line: tag % FILE_TAG,
+      field,
+      reason,
+    }),
+  );
 
   const sizes = await Promise.all(files.map(inputSize));
   const total = sizes.reduce<number>((sum, s) => sum + (s ?? 0), 0);
@@ -104,17 +113,20 @@ export async function runStats(
   let done = 0;
   try {
     for (const [i, file] of files.entries()) {
-      const summary = await readQueueLog(
+      const summary = await readQueueLogLines(
         file,
         {
           timeZone: settings.timeZone,
           format: options.format,
           stdin: ctx.stdin,
-          onMalformed,
+          onMalformed: (problem) => {
+            readerMalformed++;
+            onMalformed(problem);
+          },
           onProgress:
             bar === null ? undefined : (bytes) => bar.update(Math.round((done + bytes) / 1e6)),
         },
-        push,
+        (line, lineNo) => pipeline.pushLine(line, i * FILE_TAG + lineNo),
       );
       done += sizes[i] ?? 0;
       lines += summary.lines;
@@ -130,5 +142,5 @@ export async function runStats(
       `… and ${malformed - MAX_MALFORMED_PRINTED} more malformed lines (${malformed} in all)\n`,
     );
   }
-  return pipeline.finish({ files: files.map(inputName), lines, malformed });
+  return pipeline.finish({ files: files.map(inputName), lines, malformed: readerMalformed });
 }

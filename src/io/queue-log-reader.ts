@@ -130,6 +130,44 @@ export async function readQueueLog(
   options: ReadOptions,
   onEvent: (event: TelephonyEvent, key: string) => void,
 ): Promise<FileSummary> {
+  let malformed = 0;
+  const summary = await readQueueLogLines(
+    file,
+    {
+      ...options,
+      onMalformed: (problem) => {
+        malformed++;
+        options.onMalformed(problem);
+      },
+    },
+    (line, lineNo) => {
+      const parsed = parseQueueLogLine(line);
+      if (parsed.ok) {
+        onEvent(parsed.event, line);
+      } else {
+        malformed++;
+        options.onMalformed({ file, line: lineNo, field: parsed.field, reason: parsed.reason });
+      }
+    },
+  );
+  return { file, lines: summary.lines, malformed };
+}
+
+/**
+ * Reads one input as raw queue_log lines, in file order, without parsing them: export rows are
+ * converted to the line Asterisk would have written. For pipelines that order lines before
+ * parsing them ({@link Reorderer}).
+ *
+ * @param onLine receives each non-empty line (no terminator) and its 1-based line number
+ * @returns counts of lines, and of rows that could not be converted (reported to `onMalformed`)
+ * @throws UnreadableInputError when the input cannot be opened or decompressed, or its header is
+ *   not a queue_log layout
+ */
+export async function readQueueLogLines(
+  file: string,
+  options: ReadOptions,
+  onLine: (line: string, lineNo: number) => void,
+): Promise<FileSummary> {
   const counts = { lines: 0, malformed: 0 };
   const report = (line: number, field: string, reason: string): void => {
     counts.malformed++;
@@ -152,9 +190,9 @@ export async function readQueueLog(
       if (!next.done) yield* text;
     })();
     if (mode === 'raw') {
-      await readLines(all, onEvent, report, counts);
+      await readLines(all, onLine, counts);
     } else {
-      await readRows(file, all, mode === 'tsv' ? '\t' : ',', options, onEvent, report, counts);
+      await readRows(file, all, mode === 'tsv' ? '\t' : ',', options, onLine, report, counts);
     }
   } catch (error) {
     if (error instanceof UnreadableInputError) throw error;
@@ -170,23 +208,13 @@ async function* textOf(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
   if (tail.length > 0) yield tail;
 }
 
-/** The hot path: raw lines, split and parsed chunk by chunk. */
+/** The hot path: raw lines, split chunk by chunk. */
 async function readLines(
   text: AsyncIterable<string>,
-  onEvent: (event: TelephonyEvent, key: string) => void,
-  report: (line: number, field: string, reason: string) => void,
+  onLine: (line: string, lineNo: number) => void,
   counts: { lines: number },
 ): Promise<void> {
   let lineNo = 0;
-  const line = (raw: string): void => {
-    lineNo++;
-    const t = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (t.length === 0) return;
-    counts.lines++;
-    const parsed = parseQueueLogLine(t);
-    if (parsed.ok) onEvent(parsed.event, t);
-    else report(lineNo, parsed.field, parsed.reason);
-  };
   let rest = '';
   for await (const piece of text) {
     const chunk = rest + piece;
@@ -194,12 +222,24 @@ async function readLines(
     for (;;) {
       const nl = chunk.indexOf('\n', start);
       if (nl < 0) break;
-      line(chunk.slice(start, nl));
+      lineNo++;
+      const end = nl > start && chunk.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (end > start) {
+        counts.lines++;
+        onLine(chunk.slice(start, end), lineNo);
+      }
       start = nl + 1;
     }
     rest = chunk.slice(start);
   }
-  if (rest.length > 0) line(rest);
+  if (rest.length > 0) {
+    lineNo++;
+    const line = rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+    if (line.length > 0) {
+      counts.lines++;
+      onLine(line, lineNo);
+    }
+  }
 }
 
 function detectFormat(firstLine: string): 'raw' | 'csv' | 'tsv' {
@@ -214,7 +254,7 @@ async function readRows(
   text: AsyncIterable<string>,
   delimiter: string,
   options: ReadOptions,
-  onEvent: (event: TelephonyEvent, key: string) => void,
+  onLine: (line: string, lineNo: number) => void,
   report: (line: number, field: string, reason: string) => void,
   counts: { lines: number },
 ): Promise<void> {
@@ -239,9 +279,8 @@ async function readRows(
     }
     counts.lines++;
     const converted = rowLine(layout, record, localTime);
-    const parsed = converted.ok ? parseQueueLogLine(converted.line) : converted;
-    if (parsed.ok && converted.ok) onEvent(parsed.event, converted.line);
-    else if (!parsed.ok) report(info.lines, parsed.field, parsed.reason);
+    if (converted.ok) onLine(converted.line, info.lines);
+    else report(info.lines, converted.field, converted.reason);
   }
 }
 

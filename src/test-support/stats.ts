@@ -1,5 +1,4 @@
 /** Runs the statistics pipeline over queue_log text, for tests. */
-import { parseQueueLogLine } from '../core/telephony/queue-log.js';
 import { createStatsPipeline } from '../core/stats/pipeline.js';
 import {
   defaultStatsSettings,
@@ -22,11 +21,6 @@ export function statsOf(
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.length > 0);
-  let malformed = 0;
-  for (const line of lines) {
-    const parsed = parseQueueLogLine(line);
-    if (parsed.ok) pipeline.push(parsed.event, line);
-    else malformed++;
-  }
-  return pipeline.finish({ files: ['test'], lines: lines.length, malformed });
+  lines.forEach((line, i) => pipeline.pushLine(line, i + 1));
+  return pipeline.finish({ files: ['test'], lines: lines.length, malformed: 0 });
 }

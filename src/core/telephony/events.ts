@@ -204,6 +204,30 @@ export function eventRank(event: TelephonyEvent): number {
   }
 }
 
+const RANK_BY_VERB: ReadonlyMap<string, number> = new Map([
+  ...['QUEUESTART', 'CONFIGRELOAD'].map((v) => [v, 1] as const),
+  ...['ADDMEMBER', 'AGENTLOGIN', 'AGENTCALLBACKLOGIN'].map((v) => [v, 2] as const),
+  ...['PAUSEALL', 'UNPAUSEALL'].map((v) => [v, 3] as const),
+  ...['PAUSE', 'UNPAUSE'].map((v) => [v, 4] as const),
+  ['ENTERQUEUE', 5] as const,
+  ...['RINGSTART', 'RINGNOANSWER', 'RINGCANCELED', 'AGENTDUMP'].map((v) => [v, 6] as const),
+  ...['CONNECT', 'ABANDON', 'EXITWITHTIMEOUT', 'EXITWITHKEY', 'EXITEMPTY'].map(
+    (v) => [v, 7] as const,
+  ),
+  ...['COMPLETEAGENT', 'COMPLETECALLER', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER'].map(
+    (v) => [v, 8] as const,
+  ),
+  ...['REMOVEMEMBER', 'AGENTLOGOFF', 'AGENTCALLBACKLOGOFF'].map((v) => [v, 9] as const),
+]);
+
+/**
+ * {@link eventRank} from the verb alone (a queue_log line's EVENT field), so a line can be put in
+ * order before it is fully parsed. Any other verb ranks 10.
+ */
+export function verbRank(verb: string): number {
+  return RANK_BY_VERB.get(verb) ?? 10;
+}
+
 /** The verb an event was written with (its `kind`, or the original verb for informational/unknown ones). */
 export function eventVerb(event: TelephonyEvent): string {
   return event.kind === 'INFORMATIONAL' || event.kind === 'UNKNOWN' ? event.verb : event.kind;

@@ -465,9 +465,7 @@ export function parseQueueLogLine(line: string): ParseResult {
   const p2 = p1 < 0 ? -1 : text.indexOf('|', p1 + 1);
   const p3 = p2 < 0 ? -1 : text.indexOf('|', p2 + 1);
   const p4 = p3 < 0 ? -1 : text.indexOf('|', p3 + 1);
-  if (p4 < 0) {
-    return fail('line', 'expected at least 5 |-separated fields (epoch|callid|queue|agent|event)');
-  }
+  if (p4 < 0) return fail('line', FIELD_COUNT_REASON);
   const time = epochPrefix(text, p1);
   if (time === null) return fail('time', `field time is not an epoch: "${text.slice(0, p1)}"`);
   const p5 = text.indexOf('|', p4 + 1);
@@ -483,6 +481,34 @@ export function parseQueueLogLine(line: string): ParseResult {
     agent: nullIfNone(text.slice(p3 + 1, p4)),
   };
   return build(base, verb, lineFields);
+}
+
+const FIELD_COUNT_REASON =
+  'expected at least 5 |-separated fields (epoch|callid|queue|agent|event)';
+
+/** What ordering a line needs before it is fully parsed: its time and verb. */
+export type QueueLogHeader =
+  { readonly ok: true; readonly time: number; readonly verb: string } | ParseFailure;
+
+/**
+ * Reads only the time and verb of a raw queue_log line and checks the line's shape (at least five
+ * fields, an epoch, a verb). Cheap: for putting lines in order before {@link parseQueueLogLine}.
+ */
+export function parseQueueLogHeader(line: string): QueueLogHeader {
+  const p1 = line.indexOf('|');
+  const p2 = p1 < 0 ? -1 : line.indexOf('|', p1 + 1);
+  const p3 = p2 < 0 ? -1 : line.indexOf('|', p2 + 1);
+  const p4 = p3 < 0 ? -1 : line.indexOf('|', p3 + 1);
+  if (p4 < 0) return fail('line', FIELD_COUNT_REASON);
+  const time = epochPrefix(line, p1);
+  if (time === null) return fail('time', `field time is not an epoch: "${line.slice(0, p1)}"`);
+  const p5 = line.indexOf('|', p4 + 1);
+  let verb = p5 < 0 ? line.slice(p4 + 1) : line.slice(p4 + 1, p5);
+  if (p5 < 0 && verb.endsWith('\r')) verb = verb.slice(0, -1);
+  if (!KNOWN_VERBS.has(verb) && !VERB_PATTERN.test(verb)) {
+    return fail('event', `field event is not a verb: "${verb}"`);
+  }
+  return { ok: true, time, verb };
 }
 
 /** Whole-second epochs (the common case) straight from the line; else {@link parseEpochSeconds}. */

@@ -10,8 +10,14 @@
  */
 import { eventRank, type TelephonyEvent } from './events.js';
 
-/** Orders and de-duplicates a stream of events. Pure: no I/O, no clock. */
-export class EventSequencer {
+/**
+ * Orders and de-duplicates a stream of items that carry a time and a kind rank (events, or raw
+ * lines whose time and verb were read ahead of a full parse). Pure: no I/O, no clock.
+ *
+ * Holding raw lines rather than parsed events keeps the reorder window cheap: one string per held
+ * line instead of an event object graph that would outlive the young generation.
+ */
+export class Reorderer<T> {
   /** Exact duplicates dropped so far. */
   duplicates = 0;
   /** Events that arrived later than the reorder window allows. */
@@ -21,9 +27,10 @@ export class EventSequencer {
    * Held events sorted by (time, rank, arrival), from `head` on. Input is nearly sorted, so an
    * insertion is an append or a short move near the end.
    */
-  private readonly events: TelephonyEvent[] = [];
+  private readonly events: T[] = [];
   private readonly times: number[] = [];
   private readonly ranks: number[] = [];
+  private readonly tags: number[] = [];
   private head = 0;
   private newest = -Infinity;
   /** Duplicate keys by second, kept while the second is inside the window. */
@@ -40,23 +47,25 @@ export class EventSequencer {
    */
   constructor(
     private readonly windowSeconds: number,
-    private readonly emit: (event: TelephonyEvent) => void,
+    private readonly emit: (item: T, tag: number) => void,
   ) {}
 
   /**
-   * Adds an event.
-   * @param key identity for duplicate detection: two events with equal keys and equal time are
-   *   duplicates (for queue_log, the line's fields joined). `null` disables the check for this event.
-   * @returns false when the event was dropped as a duplicate
+   * Adds an item.
+   * @param time epoch seconds
+   * @param rank kind rank inside one second ({@link eventRank}, {@link verbRank})
+   * @param key identity for duplicate detection: two items with equal keys and equal time are
+   *   duplicates (for queue_log, the line). `null` disables the check for this item.
+   * @param tag a number handed back with the item on release (e.g. where it came from)
+   * @returns false when the item was dropped as a duplicate
    */
-  push(event: TelephonyEvent, key: string | null): boolean {
-    const time = event.time;
+  add(item: T, time: number, rank: number, key: string | null, tag = 0): boolean {
     if (key !== null && this.isDuplicate(Math.floor(time), key)) {
       this.duplicates++;
       return false;
     }
     if (time < this.newest - this.windowSeconds) this.late++;
-    this.insert(event, time, eventRank(event));
+    this.insert(item, time, rank, tag);
     if (time > this.newest) {
       this.newest = time;
       this.release(this.newest - this.windowSeconds);
@@ -85,8 +94,8 @@ export class EventSequencer {
     return this.events.length - this.head;
   }
 
-  private insert(event: TelephonyEvent, time: number, rank: number): void {
-    const { events, times, ranks } = this;
+  private insert(event: T, time: number, rank: number, tag: number): void {
+    const { events, times, ranks, tags } = this;
     let i = events.length;
     // Walk back over held events that sort after this one (later time, or same time and higher rank).
     while (
@@ -99,27 +108,35 @@ export class EventSequencer {
       events.push(event);
       times.push(time);
       ranks.push(rank);
+      tags.push(tag);
     } else {
       events.splice(i, 0, event);
       times.splice(i, 0, time);
       ranks.splice(i, 0, rank);
+      tags.splice(i, 0, tag);
     }
   }
 
   private release(limit: number): void {
     const { events, times } = this;
     let head = this.head;
-    while (head < events.length && times[head]! < limit) this.emit(events[head++]!);
+    const tags = this.tags;
+    while (head < events.length && times[head]! < limit) {
+      this.emit(events[head]!, tags[head]!);
+      head++;
+    }
     this.head = head;
     if (head === events.length) {
       events.length = 0;
       times.length = 0;
       this.ranks.length = 0;
+      tags.length = 0;
       this.head = 0;
     } else if (head > 65_536) {
       events.splice(0, head);
       times.splice(0, head);
       this.ranks.splice(0, head);
+      tags.splice(0, head);
       this.head = 0;
     }
   }
@@ -165,5 +182,17 @@ export class EventSequencer {
       this.secondsSeen.splice(0, this.secondsHead);
       this.secondsHead = 0;
     }
+  }
+}
+
+/** A {@link Reorderer} of canonical events (time and rank taken from the event). */
+export class EventSequencer extends Reorderer<TelephonyEvent> {
+  /**
+   * Adds an event.
+   * @param key identity for duplicate detection (see {@link Reorderer.add}); `null` disables it
+   * @returns false when the event was dropped as a duplicate
+   */
+  push(event: TelephonyEvent, key: string | null): boolean {
+    return this.add(event, event.time, eventRank(event), key);
   }
 }
