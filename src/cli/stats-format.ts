@@ -4,7 +4,12 @@
  */
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
-import type { AgentReport, QueueKpis, StatsReport } from '../core/stats/report.js';
+import {
+  QUEUE_KPI_FIELDS,
+  type AgentReport,
+  type QueueKpis,
+  type StatsReport,
+} from '../core/stats/report.js';
 
 /** `0.8123` → `81.2%`; null → `–`. */
 export function percent(value: number | null): string {
@@ -146,28 +151,7 @@ export function formatTable(report: StatsReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-const QUEUE_FIELDS = [
-  'offered',
-  'answered',
-  'abandoned',
-  'shortAbandoned',
-  'timedOut',
-  'exitedWithKey',
-  'exitedEmpty',
-  'lost',
-  'stillWaiting',
-  'rejected',
-  'transferred',
-  'answeredWithinThreshold',
-  'abandonedWithinThreshold',
-  'serviceLevel',
-  'abandonRate',
-  'asa',
-  'avgTalk',
-  'aht',
-  'maxWait',
-  'avgAbandonWait',
-] as const satisfies readonly (keyof QueueKpis)[];
+const QUEUE_FIELDS = QUEUE_KPI_FIELDS;
 
 function csvNumber(value: number | null): string {
   return value === null ? '' : String(Math.round(value * 10_000) / 10_000);

@@ -81,6 +81,30 @@ export interface QueueKpis {
   avgAbandonWait: number | null;
 }
 
+/** The queue KPI fields in contract order (kpi.md), for tables, CSV and tests. */
+export const QUEUE_KPI_FIELDS = [
+  'offered',
+  'answered',
+  'abandoned',
+  'shortAbandoned',
+  'timedOut',
+  'exitedWithKey',
+  'exitedEmpty',
+  'lost',
+  'stillWaiting',
+  'rejected',
+  'transferred',
+  'answeredWithinThreshold',
+  'abandonedWithinThreshold',
+  'serviceLevel',
+  'abandonRate',
+  'asa',
+  'avgTalk',
+  'aht',
+  'maxWait',
+  'avgAbandonWait',
+] as const satisfies readonly (keyof QueueKpis)[];
+
 export interface QueueReport extends QueueKpis {
   queue: string;
 }

@@ -453,14 +453,17 @@ export function parseEpochSeconds(text: string): number | null {
   return Number.isFinite(fraction) ? fraction : null;
 }
 
+const FIELD_COUNT_REASON =
+  'expected at least 5 |-separated fields (epoch|callid|queue|agent|event)';
+
+/** Positions of a line's first five `|` (p5 is −1 when there are no data fields), its time and verb. */
+const head = { p1: 0, p2: 0, p3: 0, p4: 0, p5: 0, time: 0, verb: '' };
+
 /**
- * Parses one raw `queue_log` line (no line terminator; a trailing `\r` is ignored).
- *
- * @returns the event, or a failure naming the field (`line`, `time`, `event`, or a data field).
- * Never throws.
+ * Reads a line's time and verb into {@link head} and checks the line's shape.
+ * @returns null when fine, else the failure naming the field
  */
-export function parseQueueLogLine(line: string): ParseResult {
-  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+function readHead(text: string): ParseFailure | null {
   const p1 = text.indexOf('|');
   const p2 = p1 < 0 ? -1 : text.indexOf('|', p1 + 1);
   const p3 = p2 < 0 ? -1 : text.indexOf('|', p2 + 1);
@@ -473,6 +476,27 @@ export function parseQueueLogLine(line: string): ParseResult {
   if (!KNOWN_VERBS.has(verb) && !VERB_PATTERN.test(verb)) {
     return fail('event', `field event is not a verb: "${verb}"`);
   }
+  head.p1 = p1;
+  head.p2 = p2;
+  head.p3 = p3;
+  head.p4 = p4;
+  head.p5 = p5;
+  head.time = time;
+  head.verb = verb;
+  return null;
+}
+
+/**
+ * Parses one raw `queue_log` line (no line terminator; a trailing `\r` is ignored).
+ *
+ * @returns the event, or a failure naming the field (`line`, `time`, `event`, or a data field).
+ * Never throws.
+ */
+export function parseQueueLogLine(line: string): ParseResult {
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  const failure = readHead(text);
+  if (failure !== null) return failure;
+  const { p1, p2, p3, p4, p5, time, verb } = head;
   lineFields.reset(text, p5 < 0 ? -1 : p5 + 1);
   const base: Base = {
     time,
@@ -483,9 +507,6 @@ export function parseQueueLogLine(line: string): ParseResult {
   return build(base, verb, lineFields);
 }
 
-const FIELD_COUNT_REASON =
-  'expected at least 5 |-separated fields (epoch|callid|queue|agent|event)';
-
 /** What ordering a line needs before it is fully parsed: its time and verb. */
 export type QueueLogHeader =
   { readonly ok: true; readonly time: number; readonly verb: string } | ParseFailure;
@@ -495,20 +516,8 @@ export type QueueLogHeader =
  * fields, an epoch, a verb). Cheap: for putting lines in order before {@link parseQueueLogLine}.
  */
 export function parseQueueLogHeader(line: string): QueueLogHeader {
-  const p1 = line.indexOf('|');
-  const p2 = p1 < 0 ? -1 : line.indexOf('|', p1 + 1);
-  const p3 = p2 < 0 ? -1 : line.indexOf('|', p2 + 1);
-  const p4 = p3 < 0 ? -1 : line.indexOf('|', p3 + 1);
-  if (p4 < 0) return fail('line', FIELD_COUNT_REASON);
-  const time = epochPrefix(line, p1);
-  if (time === null) return fail('time', `field time is not an epoch: "${line.slice(0, p1)}"`);
-  const p5 = line.indexOf('|', p4 + 1);
-  let verb = p5 < 0 ? line.slice(p4 + 1) : line.slice(p4 + 1, p5);
-  if (p5 < 0 && verb.endsWith('\r')) verb = verb.slice(0, -1);
-  if (!KNOWN_VERBS.has(verb) && !VERB_PATTERN.test(verb)) {
-    return fail('event', `field event is not a verb: "${verb}"`);
-  }
-  return { ok: true, time, verb };
+  const failure = readHead(line.endsWith('\r') ? line.slice(0, -1) : line);
+  return failure ?? { ok: true, time: head.time, verb: head.verb };
 }
 
 /** Whole-second epochs (the common case) straight from the line; else {@link parseEpochSeconds}. */
