@@ -96,4 +96,52 @@ describe('startServer with no telephony source', () => {
       await server.close();
     }
   });
+
+  it('resumes after its stored history when restarted, instead of simulating the hour again', async () => {
+    // A second `npm start` once doubled the demo's stored history (occupancy went over 100 %);
+    // demo-source.test.ts reproduces it with a 10-minute gap, this checks the whole server.
+    const config = loadConfig(
+      { port: '0', db: join(dir, 'restart.db'), webRoot: join(dir, 'no-web') },
+      {},
+      null,
+    );
+    const report = async (url: string) => ({
+      ...((await (await fetch(`${url}/api/reports/queues`)).json()) as {
+        totals: { offered: number };
+      }),
+      ...((await (await fetch(`${url}/api/reports/agents`)).json()) as {
+        agents: { agent: string; occupancy: number | null }[];
+      }),
+    });
+    /** The report once the warm-up hour is committed (commits run every second). */
+    const settled = async (url: string) => {
+      let last = await report(url);
+      for (let i = 0; i < 50; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        const next = await report(url);
+        if (next.totals.offered > 100 && next.totals.offered === last.totals.offered) return next;
+        last = next;
+      }
+      return last;
+    };
+    const first = await startServer(config, pino({ level: 'silent' }));
+    let before: Awaited<ReturnType<typeof report>>;
+    try {
+      before = await settled(first.url);
+    } finally {
+      await first.close();
+    }
+    const second = await startServer(config, pino({ level: 'silent' }));
+    try {
+      const after = await settled(second.url);
+      expect(before.totals.offered).toBeGreaterThan(100);
+      // At most a few seconds of new calls (a call every ~5 s), not another hour of them.
+      expect(after.totals.offered - before.totals.offered).toBeLessThan(10);
+      for (const agent of after.agents) {
+        expect(agent.occupancy ?? 0, agent.agent).toBeLessThanOrEqual(1);
+      }
+    } finally {
+      await second.close();
+    }
+  });
 });

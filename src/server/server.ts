@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { defaultStatsSettings, type StatsSettings } from '../core/stats/report.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { lastRecordTime } from '../db/records.repository.js';
 import { QueueLogFollower } from '../io/queue-log-follower.js';
 import { buildApp } from './app.js';
 import { loadAliases, type ServerConfig } from './config.js';
@@ -73,7 +74,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         }),
     });
   } else {
-    sources.push({ name: 'demo', create: () => new DemoSource({ seed: 1 }) });
+    // A restarted demo resumes after what it stored before (as after a PBX restart), rather than
+    // simulating its warm-up hour again on top of the stored one.
+    const resumeAfter = await lastRecordTime(database.db);
+    sources.push({ name: 'demo', create: () => new DemoSource({ seed: 1, resumeAfter }) });
     logger.info('no telephony source configured: running the simulated demo floor');
   }
 
@@ -83,7 +87,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     engine: { settings, aliases, reorderWindow: config.reorderWindow },
     sources,
     snapshotId: demo ? 'demo' : 'live',
-    restore: !demo,
+    restore: true,
     logger: logger.child({ module: 'ingest' }),
     onChanges: (changes) => hub?.publish(changes),
     onTick: (changes) => hub?.tick(changes),

@@ -1,7 +1,10 @@
 /**
  * The demo floor: a seeded simulated call centre (`src/core/simulation`) producing queue_log lines
  * along the wall clock, fed through the same parse → sequencer → engine pipeline as a real file.
- * Nothing is written to a real log. It starts with an hour of history so the floor is busy at once.
+ * Nothing is written to a real log. It starts with an hour of history so the floor is busy at once;
+ * restarted on a database that already holds demo data, it resumes after the last stored event with
+ * a QUEUESTART (like a restarted PBX: open calls end, members and pauses stay), so no stretch of
+ * time is simulated twice.
  */
 import { createLiveSimulator, type LiveSimulator } from '../../core/simulation/index.js';
 import type { TelephonyEvent } from '../../core/telephony/events.js';
@@ -20,6 +23,8 @@ export interface DemoSourceOptions {
   readonly tickMs?: number;
   /** Clock, epoch ms. */
   readonly now?: () => number;
+  /** Epoch s of the last event already stored by an earlier run, or null for a fresh database. */
+  readonly resumeAfter?: number | null;
 }
 
 /** A {@link TelephonySource} running the simulated floor. Its `kind` reports as `queue_log`. */
@@ -39,11 +44,19 @@ export class DemoSource implements TelephonySource {
   async start(onBatch: (batch: EventBatch) => Promise<void>): Promise<void> {
     this.onBatch = onBatch;
     const nowS = Math.floor(this.now() / 1000);
+    const resumeAfter = this.options.resumeAfter ?? null;
+    const warmupStart = nowS - (this.options.warmupSeconds ?? 3600);
+    const startEpoch =
+      resumeAfter === null ? warmupStart : Math.max(warmupStart, Math.floor(resumeAfter) + 1);
     this.simulator = createLiveSimulator({
       seed: this.options.seed ?? 1,
-      startEpoch: nowS - (this.options.warmupSeconds ?? 3600),
+      startEpoch,
       ...(this.options.agents !== undefined ? { agents: this.options.agents } : {}),
     });
+    if (resumeAfter !== null) {
+      const restart = parseQueueLogLine(`${startEpoch}|NONE|NONE|NONE|QUEUESTART|`);
+      if (restart.ok) await onBatch({ events: [restart.event], checkpoint: null });
+    }
     await this.step();
     this.timer = setInterval(() => void this.step(), this.options.tickMs ?? 1000);
   }

@@ -32,7 +32,7 @@ export interface IngestServiceOptions {
   readonly database: DatabaseHandle;
   readonly engine: LiveEngineOptions;
   readonly sources: readonly SourceSpec[];
-  /** Row id of the engine snapshot: `live`, or `demo` (the demo never restores its snapshot). */
+  /** Row id of the engine snapshot: `live`, or `demo`. */
   readonly snapshotId: string;
   /** Restore the stored snapshot at start (false for the demo, whose simulator restarts). */
   readonly restore: boolean;
