@@ -2,6 +2,7 @@
  * The `callfloor` command line: one sub-command per job, each in its own module with a
  * `registerXCommand(program, ctx)` function. Exit status: 0 ok, 1 unreadable input, 2 usage error.
  */
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, type CliContext } from './context.js';
 
@@ -18,6 +19,12 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   qa: async () => (await import('./qa-command.js')).registerQaCommand,
   simulate: async () => (await import('./simulate-command.js')).registerSimulateCommand,
 };
+
+/** The package's version, from package.json (two folders up from src/cli or dist/cli). */
+function packageVersion(): string {
+  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+  return pkg.version;
+}
 
 /** Standard streams of the process, for {@link main}. */
 export type CliStreams = Pick<CliContext, 'stdin' | 'stdout' | 'stderr' | 'stderrIsTTY'>;
@@ -46,6 +53,7 @@ export async function main(
   };
   const program = new Command('callfloor')
     .description('Call-centre floor management: queue statistics, live floor, call QA.')
+    .version(packageVersion(), '-V, --version', 'print the callfloor version')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),

@@ -77,7 +77,7 @@ describe('callfloor qa', () => {
     expect(r.out).toContain(
       'call-0001  zh-Hans  score 0.88\n  fail E12 No thanks for waiting after a hold. turn 3 @40.0s: "订单明天送达。"',
     );
-    expect(r.out).toContain('2 call(s); mean score 0.44; 1 critical');
+    expect(r.out).toContain('2 calls; mean score 0.44; 1 critical');
     expect(r.out).toMatch(/│ E05\.argue\s+│ no arguing\s+│ 1\s+│ 1\s+│ 0\s+│/);
   });
 

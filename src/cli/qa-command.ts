@@ -177,7 +177,7 @@ export function formatQaSummary(report: QaReport): string {
   const critical = report.calls.filter((c) => c.critical).length;
   lines.push('');
   lines.push(
-    `${report.calls.length} call(s); mean score ${mean === null ? 'n/a' : mean.toFixed(2)}; ${critical} critical`,
+    `${report.calls.length} ${report.calls.length === 1 ? 'call' : 'calls'}; mean score ${mean === null ? 'n/a' : mean.toFixed(2)}; ${critical} critical`,
   );
   lines.push(table.toString());
   return `${lines.join('\n')}\n`;

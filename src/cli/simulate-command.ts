@@ -157,6 +157,14 @@ export function registerSimulateCommand(program: Command, ctx: CliContext): void
     .option('--utc-offset <minutes>', 'local time offset for the day curve and shifts, minutes')
     .option('--restart-every-days <n>', 'mean days between Asterisk restarts (0 = never)', '30')
     .option('--truth <file>', 'also write the ground truth (what the simulator decided) as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ callfloor simulate --calls 5000 --seed 7 > queue_log
+  $ callfloor simulate --calls 200000 --start 2026-01-05T00:00:00+08:00 --truth truth.json > big.log
+  $ callfloor simulate --calls 1000 | callfloor stats - --tz UTC`,
+    )
     .action(async (raw: SimulateCliOptions) => {
       const options = parseSimulateOptions(raw);
       const truth = await writeSimulatedLog(options, ctx.stdout);

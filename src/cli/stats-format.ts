@@ -3,6 +3,7 @@
  * Both round for display; the JSON contract never rounds.
  */
 import Table from 'cli-table3';
+import { formatLocalIso } from '../core/stats/time-zone.js';
 import { stringify } from 'csv-stringify/sync';
 import {
   QUEUE_KPI_FIELDS,
@@ -72,13 +73,12 @@ function agentRow(a: AgentReport): string[] {
 export function formatTable(report: StatsReport): string {
   const s = report.settings;
   const lines: string[] = [];
-  const range =
-    s.from === null && s.to === null
-      ? 'whole input'
-      : `${s.from === null ? '…' : new Date(s.from * 1000).toISOString()} – ${s.to === null ? '…' : new Date(s.to * 1000).toISOString()}`;
+  const at = (t: number | null): string => (t === null ? '…' : formatLocalIso(t, s.timeZone));
+  const range = s.from === null && s.to === null ? 'whole input' : `${at(s.from)} – ${at(s.to)}`;
   lines.push(
     `Settings: service level = answered within ${s.serviceLevelThreshold}s, formula "${s.serviceLevelFormula}"` +
-      `; short abandon < ${s.shortAbandon}s; wrap-up ${s.wrapup}s; time zone ${s.timeZone}; range ${range}` +
+      `; short abandon ${s.shortAbandon > 0 ? `< ${s.shortAbandon}s` : 'off'}; wrap-up ${s.wrapup}s` +
+      `; time zone ${s.timeZone}; range ${range}` +
       (s.agents === null ? '' : `; agent aliases ${s.agents}`),
   );
   const i = report.input;
@@ -143,6 +143,7 @@ export function formatTable(report: StatsReport): string {
         'Max wait',
       ],
       style: TABLE_STYLE,
+      colAligns: ['left', 'left', ...Array<'right'>(10).fill('right')],
       chars: TABLE_CHARS,
     });
     for (const row of report.intervals) intervals.push([row.start, ...queueRow(row.queue, row)]);

@@ -54,5 +54,7 @@ export function alertMessage(alert: FloorAlert, locale: string): string {
   const name = typeof p.name === 'string' ? p.name : (alert.agent ?? '');
   const reason = typeof p.reason === 'string' ? p.reason : '';
   const reasonText = reason === '' ? '' : instance.t('reasonText', { lng, reason });
-  return instance.t(alert.rule, { lng, ...p, name, reason, reasonText });
+  // `count` selects the plural form where a message has one (e.g. callers waiting).
+  const count = typeof p.waiting === 'number' ? p.waiting : undefined;
+  return instance.t(alert.rule, { lng, ...p, name, reason, reasonText, count });
 }
