@@ -166,20 +166,68 @@ function ratio(numerator: number, denominator: number): number | null {
   return denominator > 0 ? numerator / denominator : null;
 }
 
-/** Growable list of (start, end, wrap) triples, epoch seconds. */
+/** Calls longer than this (seconds) may be measured slightly wrong; none are in practice. */
+const COMPACT_HORIZON = 6 * 3600;
+/** Compact an agent's call list when it holds this many calls. */
+const COMPACT_AT = 4096;
+
+/**
+ * An agent's call intervals (start, end, end + wrap-up; epoch seconds; end `NaN` while the call is
+ * in progress), and the busy and overlap seconds already measured. Memory stays bounded: calls that
+ * started more than {@link COMPACT_HORIZON} before the latest one are measured up to a cut time and
+ * kept only as their part after it. Coverage is pointwise, so measuring before and after a cut adds
+ * up exactly.
+ */
 class CallIntervals {
   data = new Float64Array(48);
   length = 0;
+  busyDone = 0;
+  overlapDone = 0;
+  private latestStart = -Infinity;
 
   push(start: number, end: number, wrap: number): void {
     if (this.length + 3 > this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
+      if (this.length / 3 >= COMPACT_AT) this.compact(this.latestStart - COMPACT_HORIZON);
+      if (this.length + 3 > this.data.length) {
+        const next = new Float64Array(this.data.length * 2);
+        next.set(this.data.subarray(0, this.length));
+        this.data = next;
+      }
     }
+    if (start > this.latestStart) this.latestStart = start;
     this.data[this.length++] = start;
     this.data[this.length++] = end;
-    this.data[this.length++] = wrap;
+    this.data[this.length++] = end + wrap;
+  }
+
+  /** Measures everything before `cut` (epoch s) and keeps only what lies after it. */
+  private compact(cut: number): void {
+    const d = this.data;
+    const n = this.length / 3;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const busyEnds: number[] = [];
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const [start, end, busyEnd] = [d[3 * i]!, d[3 * i + 1]!, d[3 * i + 2]!];
+      if (start >= cut || Number.isNaN(end)) {
+        d[kept++] = start;
+        d[kept++] = end;
+        d[kept++] = busyEnd;
+        continue;
+      }
+      starts.push(start);
+      ends.push(Math.min(end, cut));
+      busyEnds.push(Math.min(busyEnd, cut));
+      if (busyEnd > cut) {
+        d[kept++] = cut;
+        d[kept++] = Math.max(end, cut);
+        d[kept++] = busyEnd;
+      }
+    }
+    this.length = kept;
+    this.busyDone += coveredBy(Float64Array.from(starts), Float64Array.from(busyEnds), 1);
+    this.overlapDone += coveredBy(Float64Array.from(starts), Float64Array.from(ends), 2);
   }
 }
 
@@ -342,13 +390,14 @@ export class StatsAggregator implements RecordSink {
     for (let i = 0; i < n; i++) {
       const start = acc.calls.data[3 * i]!;
       const rawEnd = acc.calls.data[3 * i + 1]!;
-      const end = Number.isNaN(rawEnd) ? Math.max(start, endTime) : rawEnd;
+      // A call still in progress is busy up to the report's end.
+      const open = Number.isNaN(rawEnd);
       starts[i] = start;
-      ends[i] = end;
-      busyEnds[i] = end + acc.calls.data[3 * i + 2]!;
+      ends[i] = open ? Math.max(start, endTime) : rawEnd;
+      busyEnds[i] = open ? ends[i]! : acc.calls.data[3 * i + 2]!;
     }
-    const busy = coveredBy(starts, busyEnds, 1);
-    const overlap = coveredBy(starts, ends, 2);
+    const busy = acc.calls.busyDone + coveredBy(starts, busyEnds, 1);
+    const overlap = acc.calls.overlapDone + coveredBy(starts, ends, 2);
     const loggedIn = acc.hasSessions ? acc.loggedIn : null;
     const pausedByReason: Record<string, number> = {};
     for (const [reason, seconds] of [...acc.pausedByReason].sort(([a], [b]) => compare(a, b))) {

@@ -139,6 +139,28 @@ describe('agent busy time', () => {
   });
 });
 
+describe('agent busy time over many calls (bounded memory)', () => {
+  it('measures busy and overlap exactly across the compaction of long call histories', () => {
+    // 5000 calls every 150 s (8.7 days) for one agent: 100 s talk + 30 s wrap-up each. Every
+    // 500th call has a second call connecting 80 s in (talk 40 s): it overlaps 20 s, cuts the
+    // first call's wrap-up to 0, and its own wrap-up runs to the next call at 150 s.
+    const lines: string[] = [];
+    for (let k = 0; k < 5000; k++) {
+      const t = 1_000_000 + 150 * k;
+      lines.push(`${t}|c${k}|q|NONE|ENTERQUEUE||1|1`, `${t}|c${k}|q|A|CONNECT|0|x|1`);
+      if (k % 500 === 0) {
+        lines.push(`${t + 80}|e${k}|q|NONE|ENTERQUEUE||1|1`, `${t + 80}|e${k}|q|A|CONNECT|0|x|1`);
+        lines.push(`${t + 120}|e${k}|q|A|COMPLETEAGENT|0|40|1`);
+      }
+      lines.push(`${t + 100}|c${k}|q|A|COMPLETECALLER|0|100|1`);
+    }
+    const a = agent(statsOf(lines.join('\n'), { wrapup: 30 }), 'A');
+    expect(a).toMatchObject({ answered: 5010, talk: 5000 * 100 + 10 * 40, overlap: 10 * 20 });
+    // The last call's wrap-up runs to the end of the input in full.
+    expect(a.busy).toBe(4990 * 130 + 10 * 150);
+  });
+});
+
 describe('pauses', () => {
   it('takes the reason from PAUSE, never from UNPAUSE, and a new reason starts a new segment', () => {
     const r = statsOf(`
