@@ -34,29 +34,9 @@ export interface FloorAgent {
   pausedQueues?: string[];
 }
 
-/** Queue KPIs of `kpi.md` (counts, ratios as fractions in [0, 1], times in seconds). */
-export interface QueueKpis {
-  offered: number;
-  answered: number;
-  abandoned: number;
-  shortAbandoned: number;
-  timedOut: number;
-  exitedWithKey: number;
-  exitedEmpty: number;
-  lost: number;
-  stillWaiting: number;
-  rejected: number;
-  transferred: number;
-  answeredWithinThreshold: number;
-  abandonedWithinThreshold: number;
-  serviceLevel: number | null;
-  abandonRate: number | null;
-  asa: number | null;
-  avgTalk: number | null;
-  aht: number | null;
-  maxWait: number | null;
-  avgAbandonWait: number | null;
-}
+/** Queue KPIs of `kpi.md`: the server's own type (counts, ratios in [0, 1], times in seconds). */
+export type { QueueKpis } from '../../../src/core/stats/report.js';
+import type { QueueKpis } from '../../../src/core/stats/report.js';
 
 /** A caller waiting in a queue; `since` is the entry into this queue (epoch ms). */
 export interface WaitingCall {
