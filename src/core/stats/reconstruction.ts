@@ -581,7 +581,7 @@ export class CallReconstructor {
     call: OpenCall,
     outcome: QueueCallOutcome,
     wait: number | null,
-    end: { endedAt: number; talk: number; transferred: boolean } | null = null,
+    end: { endedAt: number; talk: number | null; transferred: boolean } | null = null,
     exitKey: string | null = null,
   ): QueueCallRecord {
     return {
@@ -671,7 +671,14 @@ export class CallReconstructor {
       const record =
         call.connectedAt === null
           ? this.record(call, 'waiting', call.enteredAt === null ? null : end - call.enteredAt)
-          : this.record(call, 'answered', call.wait);
+          : close
+            ? this.record(call, 'answered', call.wait)
+            : // Provisional: busy up to `end` (now); talk stays unknown until the call ends.
+              this.record(call, 'answered', call.wait, {
+                endedAt: end,
+                talk: null,
+                transferred: false,
+              });
       if (close) this.release(call, end);
       sink.queueCall(record);
     }

@@ -79,11 +79,11 @@ export async function computeReport(
     const peekAt = settings.to === null ? now : Math.min(now, settings.to);
     if (settings.from === null || peekAt > settings.from) {
       const filtered = queue === null ? aggregator : queueFilter(aggregator, queue);
+      // Calls in progress come with a provisional end at peekAt, so they are busy up to now.
       engine.peekRecords(peekAt, filtered);
-      // Calls still in progress are busy up to now, never up to a `to` in the future.
-      endTime = Math.max(endTime, peekAt);
-      if (settings.to !== null) endTime = Math.min(endTime, settings.to, now);
     }
+    // Stored calls whose end never came (imported history) end with the data, never in the future.
+    endTime = Math.min(endTime, now);
   }
   const events = await countEvents(db);
   return aggregator.report(
