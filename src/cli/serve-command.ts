@@ -51,10 +51,10 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     )
     .option('--queue-log <path>', 'follow this Asterisk queue_log file (like tail -F)')
     .addOption(
-      new Option('--queue-log-start <where>', 'first start without checkpoint: read from').choices([
-        'beginning',
-        'end',
-      ]),
+      new Option(
+        '--queue-log-start <where>',
+        'on the first start (no checkpoint yet), read the queue_log from its beginning or only new lines (default: beginning)',
+      ).choices(['beginning', 'end']),
     )
     .option('--demo', 'run the simulated demo floor (the default with no telephony source)')
     .option('--sl-threshold <seconds>', 'service-level threshold T (default 20)')
