@@ -4,15 +4,16 @@
  * answered call for agent busy time), not by the input's size.
  */
 import type { AgentSegment, QueueCallRecord, RecordSink, RejectedJoin } from './records.js';
-import type {
-  AgentReport,
-  InputReport,
-  IntervalReport,
-  QueueKpis,
-  QueueReport,
-  StatsReport,
-  StatsSettings,
-  TotalsReport,
+import {
+  QUEUE_COUNT_FIELDS,
+  type AgentReport,
+  type InputReport,
+  type IntervalReport,
+  type QueueKpis,
+  type QueueReport,
+  type StatsReport,
+  type StatsSettings,
+  type TotalsReport,
 } from './report.js';
 import { formatLocalIso, intervalStart } from './time-zone.js';
 
@@ -138,19 +139,7 @@ class QueueAccumulator {
 }
 
 const SUMMED_FIELDS = [
-  'offered',
-  'answered',
-  'abandoned',
-  'shortAbandoned',
-  'timedOut',
-  'exitedWithKey',
-  'exitedEmpty',
-  'lost',
-  'stillWaiting',
-  'rejected',
-  'transferred',
-  'answeredWithinThreshold',
-  'abandonedWithinThreshold',
+  ...QUEUE_COUNT_FIELDS,
   'uniqueCalls',
   'waitSum',
   'waitCount',

@@ -81,8 +81,8 @@ export interface QueueKpis {
   avgAbandonWait: number | null;
 }
 
-/** The queue KPI fields in contract order (kpi.md), for tables, CSV and tests. */
-export const QUEUE_KPI_FIELDS = [
+/** The queue KPI counts in contract order (kpi.md): they add up over queues and intervals. */
+export const QUEUE_COUNT_FIELDS = [
   'offered',
   'answered',
   'abandoned',
@@ -96,6 +96,11 @@ export const QUEUE_KPI_FIELDS = [
   'transferred',
   'answeredWithinThreshold',
   'abandonedWithinThreshold',
+] as const satisfies readonly (keyof QueueKpis)[];
+
+/** The queue KPI fields in contract order (kpi.md), for tables, CSV and tests. */
+export const QUEUE_KPI_FIELDS = [
+  ...QUEUE_COUNT_FIELDS,
   'serviceLevel',
   'abandonRate',
   'asa',
