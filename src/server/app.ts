@@ -19,6 +19,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { compileQaConfig, type CompiledQaConfig } from '../core/qa/index.js';
 import type { StatsSettings } from '../core/stats/report.js';
 import { queueLogEvent } from '../core/telephony/queue-log.js';
 import type { TelephonyEvent } from '../core/telephony/events.js';
@@ -27,6 +28,8 @@ import { ping } from '../db/ingest.repository.js';
 import { AppError, errorBody } from './errors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
 import type { LiveHub } from './live/live-hub.js';
+import { qaRoutes } from './qa/qa-routes.js';
+import { QaService } from './qa/qa-service.js';
 import { computeReport, reportSettings } from './reports/report-service.js';
 import { toCsv, toXlsx } from './reports/report-format.js';
 import {
@@ -52,6 +55,14 @@ export interface AppDeps {
   readonly webRoot: string;
   readonly logger: Logger | false;
   readonly now?: () => number;
+  /** Call QA: the site QA config and the people look-ups (defaults: built-in config, no teams). */
+  readonly qa?: {
+    readonly config?: CompiledQaConfig;
+    /** Team id of an agent (people directory), or null. */
+    readonly teamOf?: (agentId: string) => string | null;
+    /** Person id of a telephony member name (aliases), or the name. */
+    readonly agentIdOf?: (memberName: string) => string;
+  };
 }
 
 /** SPA routes served with the UI's index.html. */
@@ -309,6 +320,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return body;
     },
   );
+
+  const qa = new QaService({
+    db: deps.database.db,
+    config: deps.qa?.config ?? compileQaConfig(),
+    teamOf: deps.qa?.teamOf ?? (() => null),
+    ...(deps.qa?.agentIdOf !== undefined ? { agentIdOf: deps.qa.agentIdOf } : {}),
+    alerts: deps.hub,
+    timeZone: deps.settings.timeZone,
+    now,
+  });
+  await app.register(qaRoutes({ qa, settings: deps.settings }));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

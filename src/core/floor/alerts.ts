@@ -30,7 +30,9 @@ export type AlertRule =
   | 'absence.overrun'
   | 'queue.longest_wait'
   | 'queue.service_level'
-  | 'queue.no_agents';
+  | 'queue.no_agents'
+  /** A critical QA check failed on a call (issue #5; raised by the server's QA service). */
+  | 'qa.critical';
 
 /** An open alert as `GET /api/floor` shows it (the server adds `message` via `alertMessage`). */
 export interface FloorAlert {
@@ -39,8 +41,8 @@ export interface FloorAlert {
    * is carried over from `previous`), so the server sends `alert` once and `alert-cleared` once.
    */
   readonly id: string;
-  /** Norm id of `norms.md` (`R12`, `S2`). */
-  readonly norm: 'R12' | 'S2';
+  /** Norm id of `norms.md` (`R12`, `S2`; for `qa.critical` the check's norm, e.g. `E09`). */
+  readonly norm: string;
   readonly rule: AlertRule;
   readonly severity: AlertSeverity;
   /** Agent id (person id or member name) for agent rules, else `null`. */

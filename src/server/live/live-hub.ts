@@ -55,6 +55,8 @@ export interface LiveHubOptions {
 export class LiveHub {
   private readonly subscribers = new Map<LiveSubscriber, AlertLocale>();
   private alerts: FloorAlert[] = [];
+  /** Alerts raised from outside the floor rules (QA critical failures), by id. */
+  private readonly external = new Map<string, FloorAlert>();
   private todayCache: { at: number; kpis: Map<string, QueueKpis> } | null = null;
   private readonly now: () => number;
   /** Messages sent (each counted once, whatever the number of subscribers). */
@@ -69,9 +71,25 @@ export class LiveHub {
     return this.subscribers.size;
   }
 
-  /** The open alerts (as evaluated on the last tick). */
+  /** The open alerts: the floor rules' (as evaluated on the last tick), then the raised ones. */
   openAlerts(): readonly FloorAlert[] {
-    return this.alerts;
+    return [...this.alerts, ...this.external.values()];
+  }
+
+  /**
+   * Opens an alert that the floor rules do not evaluate (a QA critical failure): it stays open
+   * until {@link clearAlert}. Sends `alert` to every client; raising an open id again does nothing.
+   */
+  raiseAlert(alert: FloorAlert): void {
+    if (this.external.has(alert.id)) return;
+    this.external.set(alert.id, alert);
+    this.sendAlert(alert);
+  }
+
+  /** Closes an alert opened with {@link raiseAlert} (sends `alert-cleared`); unknown ids are ignored. */
+  clearAlert(id: string): void {
+    if (!this.external.delete(id)) return;
+    this.send({ type: 'alert-cleared', id });
   }
 
   /**
@@ -81,10 +99,16 @@ export class LiveHub {
   floor(locale: string | null = null): FloorPayload {
     const engine = this.options.engine();
     const now = this.now();
-    if (engine === null) {
-      return { at: now, mode: this.options.mode, agents: [], queues: [], alerts: [] };
-    }
     const lang = alertLocale(locale);
+    if (engine === null) {
+      return {
+        at: now,
+        mode: this.options.mode,
+        agents: [],
+        queues: [],
+        alerts: [...this.external.values()].map((a) => presentAlert(a, lang)),
+      };
+    }
     return {
       ...presentFloor(
         engine.floorState,
@@ -93,7 +117,7 @@ export class LiveHub {
         this.options.serviceLevelTarget,
         this.today(engine, now, true),
       ),
-      alerts: this.alerts.map((a) => presentAlert(a, lang)),
+      alerts: this.openAlerts().map((a) => presentAlert(a, lang)),
     };
   }
 
@@ -138,19 +162,22 @@ export class LiveHub {
     );
     const { opened, cleared } = diffAlerts(this.alerts, next);
     this.alerts = next;
-    for (const alert of opened) {
-      const byLocale = new Map<AlertLocale, string>();
-      for (const [subscriber, locale] of this.subscribers) {
-        let text = byLocale.get(locale);
-        if (text === undefined) {
-          text = JSON.stringify({ type: 'alert', data: presentAlert(alert, locale) });
-          byLocale.set(locale, text);
-        }
-        this.deliver(subscriber, text);
-      }
-      this.messages++;
-    }
+    for (const alert of opened) this.sendAlert(alert);
     for (const id of cleared) this.send({ type: 'alert-cleared', id });
+  }
+
+  /** Sends `alert` to every client, serialised once per locale. */
+  private sendAlert(alert: FloorAlert): void {
+    const byLocale = new Map<AlertLocale, string>();
+    for (const [subscriber, locale] of this.subscribers) {
+      let text = byLocale.get(locale);
+      if (text === undefined) {
+        text = JSON.stringify({ type: 'alert', data: presentAlert(alert, locale) });
+        byLocale.set(locale, text);
+      }
+      this.deliver(subscriber, text);
+    }
+    this.messages++;
   }
 
   /** Sends the changed agents and queues to every client. */
