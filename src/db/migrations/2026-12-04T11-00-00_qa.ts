@@ -5,14 +5,15 @@
  * extends). Frozen in time (Kysely docs, "Migrations"). Bookkeeping instants are epoch
  * milliseconds, call times epoch seconds, in `double precision`; JSON is text.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations are frozen in time (Kysely docs) */
 
 /** Creates the QA tables. */
 export async function up(db: Kysely<any>): Promise<void> {
   const isPostgres = await detectPostgres(db);
-  const serial = (c: any) => (isPostgres ? c.primaryKey() : c.primaryKey().autoIncrement());
+  const serial = (c: ColumnDefinitionBuilder) =>
+    isPostgres ? c.primaryKey() : c.primaryKey().autoIncrement();
   const idType = isPostgres ? 'bigserial' : 'integer';
 
   await db.schema

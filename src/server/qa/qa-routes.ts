@@ -142,7 +142,7 @@ function metaOfJson(body: unknown): TranscriptMeta[] {
 
 /** Registers the QA routes (call with `app.register`). */
 export function qaRoutes(deps: QaRoutesDeps) {
-  return async function plugin(base: FastifyInstance): Promise<void> {
+  return function plugin(base: FastifyInstance): Promise<void> {
     const app = base.withTypeProvider<ZodTypeProvider>();
     app.addContentTypeParser(
       TEXT_TYPES,
@@ -355,5 +355,6 @@ export function qaRoutes(deps: QaRoutesDeps) {
           .send(bytes);
       },
     );
+    return Promise.resolve();
   };
 }

@@ -512,7 +512,7 @@ export class QaService {
         return r === (query.result ?? 'fail');
       }
       if (query.result !== undefined)
-        return l.reviewed.checks.some((c) => c.result === query.result);
+        {return l.reviewed.checks.some((c) => c.result === query.result);}
       return true;
     });
   }
