@@ -108,11 +108,13 @@ export interface EvaluationFilter {
 
 /** Evaluations matching the filter, newest call first (ties: highest id first). */
 export async function listEvaluations(db: Db, filter: EvaluationFilter): Promise<EvaluationRow[]> {
-  if (filter.agents !== undefined && filter.agents !== null && filter.agents.length === 0)
-    {return [];}
+  if (filter.agents !== undefined && filter.agents !== null && filter.agents.length === 0) {
+    return [];
+  }
   let q = db.selectFrom('qa_evaluation').selectAll();
-  if (filter.from !== undefined && filter.from !== null)
-    {q = q.where('started_at', '>=', filter.from);}
+  if (filter.from !== undefined && filter.from !== null) {
+    q = q.where('started_at', '>=', filter.from);
+  }
   if (filter.to !== undefined && filter.to !== null) q = q.where('started_at', '<', filter.to);
   if (filter.critical !== undefined && filter.critical !== null) {
     q = q.where('critical', '=', filter.critical);

@@ -511,8 +511,9 @@ export class QaService {
         const r = l.reviewed.checks.find((c) => c.id === query.check)?.result;
         return r === (query.result ?? 'fail');
       }
-      if (query.result !== undefined)
-        {return l.reviewed.checks.some((c) => c.result === query.result);}
+      if (query.result !== undefined) {
+        return l.reviewed.checks.some((c) => c.result === query.result);
+      }
       return true;
     });
   }
