@@ -7,6 +7,7 @@ import { useLiveFloor, useNow } from './hooks.js';
 import type { UiLanguage } from './model/language.js';
 import { saveSettings, type ConsoleSettings } from './model/settings.js';
 import { FloorPage } from './pages/floor-page.js';
+import { QaPage } from './pages/qa-page.js';
 import { ReportsPage } from './pages/reports-page.js';
 import { WallboardPage } from './pages/wallboard-page.js';
 import { pathOf, routeOf, type Route } from './router.js';
@@ -82,6 +83,7 @@ export function App({ initialSettings }: { initialSettings: ConsoleSettings }) {
           now={serverNow}
         />
       ) : null}
+      {route === 'qa' ? <QaPage settings={settings} /> : null}
       {settingsOpen ? (
         <SettingsPanel
           settings={settings}

@@ -20,7 +20,7 @@ export interface TopBarProps {
   demo: boolean;
 }
 
-const ROUTES: readonly Route[] = ['floor', 'wallboard', 'reports'];
+const ROUTES: readonly Route[] = ['floor', 'wallboard', 'reports', 'qa'];
 
 /** Short language labels for the switcher buttons. */
 const SHORT: Record<UiLanguage, string> = { 'zh-TW': '繁', 'zh-CN': '简', en: 'EN' };
