@@ -177,7 +177,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (isCsrfError(error)) {
       return reply
         .code(403)
-        .send(errorBody('csrf', 'missing or invalid x-csrf-token header (GET /api/auth/me gives it)'));
+        .send(
+          errorBody('csrf', 'missing or invalid x-csrf-token header (GET /api/auth/me gives it)'),
+        );
     }
     if (error.statusCode === 429) {
       return reply.code(429).send(errorBody('rate_limited', 'too many requests; retry later'));

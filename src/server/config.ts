@@ -85,9 +85,7 @@ const ConfigSchema = z.object({
   /** First-start admin API token (environment or config file; never a flag: argv is visible). */
   adminToken: z.string().min(16, 'must be at least 16 characters').nullable().default(null),
   /** `Secure` session cookies: auto = when the request came over HTTPS (or X-Forwarded-Proto). */
-  secureCookies: z
-    .union([z.literal('auto'), booleanish])
-    .default('auto'),
+  secureCookies: z.union([z.literal('auto'), booleanish]).default('auto'),
   /** Alert thresholds (config file only): R12 absence and S2 queue rules. */
   alerts: z
     .object({

@@ -15,7 +15,13 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrfProtection from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ROLES, can, type Permission, type Principal, type Role } from '../../core/people/access.js';
+import {
+  ROLES,
+  can,
+  type Permission,
+  type Principal,
+  type Role,
+} from '../../core/people/access.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { appendAudit } from '../../db/audit.repository.js';
 import {
@@ -125,7 +131,14 @@ export async function personPrincipal(
       : user.team_id !== null
         ? [user.team_id]
         : [];
-  return { kind: 'session', role: user.role, userId: user.id, name: user.name, teamIds, tokenId: null };
+  return {
+    kind: 'session',
+    role: user.role,
+    userId: user.id,
+    name: user.name,
+    teamIds,
+    tokenId: null,
+  };
 }
 
 /**
@@ -146,9 +159,12 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
   app.decorateRequest('sessionIdHash', null);
   app.decorateRequest('pending', null);
   app.decorateRequest('auditEntries', null as unknown as { action: string; fields: AuditFields }[]);
-  app.decorateRequest('audit', function (this: FastifyRequest, action: string, fields?: AuditFields) {
-    this.auditEntries.push({ action, fields: fields ?? {} });
-  });
+  app.decorateRequest(
+    'audit',
+    function (this: FastifyRequest, action: string, fields?: AuditFields) {
+      this.auditEntries.push({ action, fields: fields ?? {} });
+    },
+  );
 
   app.addHook('onRoute', (route) => {
     if (route.config?.access !== undefined) return;
@@ -160,7 +176,8 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     const header = request.headers.authorization;
     if (header !== undefined && header !== '') {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (match === null) throw new AppError('unauthenticated', 'Authorization must be "Bearer <token>"');
+      if (match === null)
+        {throw new AppError('unauthenticated', 'Authorization must be "Bearer <token>"');}
       const secret = match[1] as string;
       if (options.adminToken !== null && secretsEqual(secret, options.adminToken)) {
         request.principal = {
@@ -240,7 +257,7 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     if (!needed.some((permission) => can(principal, permission))) {
       throw new AppError('forbidden', 'your role may not do this');
     }
-    if (request.pending?.confidentialityVersion != null) {
+    if ((request.pending?.confidentialityVersion ?? null) !== null) {
       throw new AppError(
         'confidentiality_required',
         'accept the confidentiality text first (GET /api/confidentiality)',
