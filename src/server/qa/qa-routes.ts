@@ -23,16 +23,6 @@ import type { QaService, TranscriptMeta } from './qa-service.js';
 /** Largest transcript upload, bytes (10 MB: a day of chat TSV of a mid-size centre). */
 export const TRANSCRIPT_BODY_LIMIT = 10 * 1024 * 1024;
 
-/** Content types read as text for the non-JSON formats. */
-const TEXT_TYPES = [
-  'text/vtt',
-  'text/srt',
-  'application/x-subrip',
-  'text/tab-separated-values',
-  'text/csv',
-  'application/octet-stream',
-];
-
 const TranscriptQuery = z.object({
   format: z.enum(TRANSCRIPT_FORMATS).default('auto'),
   callId: z.string().min(1).optional().describe('queue_call.call_id of the call'),
@@ -102,25 +92,11 @@ export interface QaRoutesDeps {
   readonly settings: StatsSettings;
 }
 
-/** The request's principal (set by the auth plugin). */
+/** The request's principal (the auth plugin has checked the route's access). */
 function principalOf(request: FastifyRequest): Principal {
-  const principal = (request as unknown as { principal?: Principal | null }).principal ?? null;
-  if (principal === null) throw new AppError('unauthorized', 'sign in first');
+  const principal = request.principal;
+  if (principal === null) throw new AppError('unauthenticated', 'sign in first');
   return principal;
-}
-
-/** Adds an audit entry when the auth plugin provides `request.audit`. */
-function audit(
-  request: FastifyRequest,
-  action: string,
-  fields?: { target?: string; detail?: Record<string, unknown> },
-): void {
-  const fn = (
-    request as unknown as {
-      audit?: (a: string, f?: { target?: string; detail?: Record<string, unknown> }) => void;
-    }
-  ).audit;
-  fn?.call(request, action, fields);
 }
 
 /** Per-call metadata of a JSON body (`callId`, `agent`, `queue`, `startedAt` of each call). */
@@ -142,13 +118,8 @@ function metaOfJson(body: unknown): TranscriptMeta[] {
 
 /** Registers the QA routes (call with `app.register`). */
 export function qaRoutes(deps: QaRoutesDeps) {
-  return function plugin(base: FastifyInstance): Promise<void> {
+  return async function plugin(base: FastifyInstance): Promise<void> {
     const app = base.withTypeProvider<ZodTypeProvider>();
-    app.addContentTypeParser(
-      TEXT_TYPES,
-      { parseAs: 'string', bodyLimit: TRANSCRIPT_BODY_LIMIT },
-      (_request, body, done) => done(null, body),
-    );
     const { qa } = deps;
 
     const period = (query: { from?: string; to?: string; tz?: string }) => {
@@ -160,43 +131,67 @@ export function qaRoutes(deps: QaRoutesDeps) {
       return { from: s.from, to: s.to };
     };
 
-    app.post(
-      '/api/transcripts',
-      {
-        config: { access: 'transcripts.ingest' },
-        bodyLimit: TRANSCRIPT_BODY_LIMIT,
-        schema: {
-          summary:
-            'Upload a transcript (callfloor JSON body, or text/VTT/SRT/TSV with ?format=); scored on arrival',
-          querystring: TranscriptQuery,
-        },
-      },
-      async (request, reply) => {
-        const query = request.query;
-        const body: unknown = request.body;
-        const isText = typeof body === 'string';
-        if (body === undefined || body === null || (isText && body.trim() === '')) {
-          throw new AppError('invalid_request', 'the body is empty: send a transcript', 'body');
-        }
-        const result = await qa.ingest(
-          {
-            text: isText ? body : JSON.stringify(body),
-            format: query.format,
-            fileName: query.name ?? (isText ? 'upload.txt' : 'upload.json'),
-            meta: {
-              callId: query.callId,
-              agent: query.agent,
-              queue: query.queue,
-              startedAt: query.startedAt,
-            },
-            ...(isText ? {} : { perCall: metaOfJson(body) }),
-            agentSpeaker: query.agentSpeaker,
+    // The upload route reads every body as text (JSON too): the transcript readers report the
+    // line of a JSON syntax error, which Fastify's own JSON parser would not.
+    await app.register((child: FastifyInstance) => {
+      const upload = child.withTypeProvider<ZodTypeProvider>();
+      upload.removeAllContentTypeParsers();
+      upload.addContentTypeParser(
+        '*',
+        { parseAs: 'string', bodyLimit: TRANSCRIPT_BODY_LIMIT },
+        (_request, body, done) => done(null, body),
+      );
+      upload.post(
+        '/api/transcripts',
+        {
+          config: { access: 'transcripts.ingest' },
+          bodyLimit: TRANSCRIPT_BODY_LIMIT,
+          schema: {
+            summary:
+              'Upload a transcript (callfloor JSON body, or text/VTT/SRT/TSV with ?format=); scored on arrival',
+            querystring: TranscriptQuery,
           },
-          principalOf(request),
-        );
-        return reply.code(201).send(result);
-      },
-    );
+        },
+        async (request, reply) => {
+          const query = request.query;
+          const text = typeof request.body === 'string' ? request.body : '';
+          if (text.trim() === '') {
+            throw new AppError('invalid_request', 'the body is empty: send a transcript', 'body');
+          }
+          const isJson = /json/i.test(request.headers['content-type'] ?? '');
+          let perCall: TranscriptMeta[] | undefined;
+          if (isJson) {
+            try {
+              perCall = metaOfJson(JSON.parse(text));
+            } catch {
+              // The reader reports the syntax error with its line.
+            }
+          }
+          const result = await qa.ingest(
+            {
+              text,
+              format: query.format,
+              fileName: query.name ?? (isJson ? 'upload.json' : 'upload.txt'),
+              meta: {
+                callId: query.callId,
+                agent: query.agent,
+                queue: query.queue,
+                startedAt: query.startedAt,
+              },
+              ...(perCall !== undefined ? { perCall } : {}),
+              agentSpeaker: query.agentSpeaker,
+            },
+            principalOf(request),
+          );
+          request.audit('transcripts.ingest', {
+            detail: { evaluations: result.evaluations.map((e) => e.id), format: query.format },
+          });
+          return reply.code(201).send(result);
+        },
+      );
+
+      return Promise.resolve();
+    });
 
     app.get(
       '/api/qa/evaluations',
@@ -232,7 +227,7 @@ export function qaRoutes(deps: QaRoutesDeps) {
       },
       async (request) => {
         const detail = await qa.detail(principalOf(request), request.params.id);
-        audit(request, 'read.customer_data', {
+        request.audit('read.customer_data', {
           target: `qa_evaluation:${detail.id}`,
           detail: { transcript: detail.transcriptId },
         });
@@ -250,7 +245,13 @@ export function qaRoutes(deps: QaRoutesDeps) {
           body: OverrideBody,
         },
       },
-      (request) => qa.override(principalOf(request), request.params.id, request.body),
+      (request) => {
+        request.audit('qa.override', {
+          target: `qa_evaluation:${request.params.id}`,
+          detail: { check: request.body.check, result: request.body.result },
+        });
+        return qa.override(principalOf(request), request.params.id, request.body);
+      },
     );
 
     app.post(
@@ -263,7 +264,10 @@ export function qaRoutes(deps: QaRoutesDeps) {
           body: ScorecardBody,
         },
       },
-      (request) => qa.scorecard(principalOf(request), request.params.id, request.body.items),
+      (request) => {
+        request.audit('qa.scorecard', { target: `qa_evaluation:${request.params.id}` });
+        return qa.scorecard(principalOf(request), request.params.id, request.body.items);
+      },
     );
 
     app.post(
@@ -272,7 +276,10 @@ export function qaRoutes(deps: QaRoutesDeps) {
         config: { access: 'qa.view' },
         schema: { summary: 'The evaluated agent acknowledges the evaluation', params: IdParams },
       },
-      (request) => qa.acknowledge(principalOf(request), request.params.id),
+      (request) => {
+        request.audit('qa.ack', { target: `qa_evaluation:${request.params.id}` });
+        return qa.acknowledge(principalOf(request), request.params.id);
+      },
     );
 
     app.post(
@@ -281,7 +288,10 @@ export function qaRoutes(deps: QaRoutesDeps) {
         config: { access: 'qa.view' },
         schema: { summary: 'The evaluated agent appeals', params: IdParams, body: AppealBody },
       },
-      (request) => qa.appeal(principalOf(request), request.params.id, request.body.text),
+      (request) => {
+        request.audit('qa.appeal', { target: `qa_evaluation:${request.params.id}` });
+        return qa.appeal(principalOf(request), request.params.id, request.body.text);
+      },
     );
 
     app.post(
@@ -290,7 +300,13 @@ export function qaRoutes(deps: QaRoutesDeps) {
         config: { access: 'qa.review' },
         schema: { summary: 'Decide an open appeal', params: IdParams, body: DecisionBody },
       },
-      (request) => qa.decideAppeal(principalOf(request), request.params.id, request.body),
+      (request) => {
+        request.audit('qa.appeal_decision', {
+          target: `qa_evaluation:${request.params.id}`,
+          detail: { decision: request.body.decision },
+        });
+        return qa.decideAppeal(principalOf(request), request.params.id, request.body);
+      },
     );
 
     app.post(
@@ -303,7 +319,10 @@ export function qaRoutes(deps: QaRoutesDeps) {
           body: ViolationBody,
         },
       },
-      (request) => qa.violation(principalOf(request), request.params.id, request.body),
+      (request) => {
+        request.audit('qa.violation', { target: `qa_evaluation:${request.params.id}` });
+        return qa.violation(principalOf(request), request.params.id, request.body);
+      },
     );
 
     app.get(
@@ -340,7 +359,7 @@ export function qaRoutes(deps: QaRoutesDeps) {
             : r,
         );
         const fallback = [q.groupBy === 'check' ? keyColumn : q.groupBy];
-        audit(request, 'export.qa_report', { detail: { groupBy: q.groupBy, format: q.format } });
+        request.audit('export.qa_report', { detail: { groupBy: q.groupBy, format: q.format } });
         const name = `callfloor-qa-${q.groupBy}`;
         if (q.format === 'csv') {
           return reply
@@ -355,6 +374,5 @@ export function qaRoutes(deps: QaRoutesDeps) {
           .send(bytes);
       },
     );
-    return Promise.resolve();
   };
 }

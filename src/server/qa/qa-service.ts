@@ -295,7 +295,14 @@ export class QaService {
     const stored: Loaded[] = [];
     await this.deps.db.transaction().execute(async (trx) => {
       for (const [index, transcript] of read.transcripts.entries()) {
-        const meta = { ...upload.meta, ...upload.perCall?.[index] };
+        const own = upload.perCall?.[index];
+        // A call's own field wins; an absent one (undefined) keeps the upload's.
+        const meta: TranscriptMeta = {
+          callId: own?.callId ?? upload.meta.callId,
+          agent: own?.agent ?? upload.meta.agent,
+          queue: own?.queue ?? upload.meta.queue,
+          startedAt: own?.startedAt ?? upload.meta.startedAt,
+        };
         const link = await this.link(trx, transcript, meta, nowMs);
         const result = scoreTranscript(transcript, this.deps.config);
         const evaluation = {
