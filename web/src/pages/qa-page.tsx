@@ -276,7 +276,10 @@ function Review({ detail, me, canReview, settings, act }: ReviewProps) {
               return (
                 <li key={turn.index} className={cls} data-turn={turn.index}>
                   <span className="qa-turn__who">
-                    {t(`qa.speaker.${turn.speaker}`, { defaultValue: turn.speaker })}
+                    <span>
+                      <span className="qa-turn__no">#{turn.index + 1}</span>{' '}
+                      {t(`qa.speaker.${turn.speaker}`, { defaultValue: turn.speaker })}
+                    </span>
                     {turn.start !== null ? (
                       <span className="qa-turn__time">{turn.start.toFixed(1)}s</span>
                     ) : null}
@@ -487,45 +490,40 @@ function Scorecard({
       }}
     >
       <h3 className="panel__title">{t('qa.scorecard')}</h3>
-      <table className="table qa-scorecard">
-        <tbody>
-          {MANUAL_ITEMS.map((item) => (
-            <tr key={item}>
-              <td>
-                <span className="qa-checks__id">{item}</span> {t(`qa.item.${item}`)}
-              </td>
-              <td>
-                <select
-                  disabled={!canReview}
-                  value={values[item].score}
-                  aria-label={t(`qa.item.${item}`)}
-                  onChange={(e) =>
-                    setValues({ ...values, [item]: { ...values[item], score: e.target.value } })
-                  }
-                >
-                  <option value="">–</option>
-                  {SCORE_CHOICES.map((c) => (
-                    <option key={c.value} value={c.value}>
-                      {t(`qa.scoreChoice.${c.value === '0.5' ? 'half' : c.value}`)}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td>
-                <input
-                  disabled={!canReview}
-                  value={values[item].comment}
-                  placeholder={t('qa.comment')}
-                  aria-label={t('qa.comment')}
-                  onChange={(e) =>
-                    setValues({ ...values, [item]: { ...values[item], comment: e.target.value } })
-                  }
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="qa-scorecard">
+        {MANUAL_ITEMS.map((item) => (
+          <div key={item} className="qa-scorecard__item" data-item={item}>
+            <span className="qa-scorecard__name">
+              <span className="qa-checks__id">{item}</span> {t(`qa.item.${item}`)}
+            </span>
+            <select
+              disabled={!canReview}
+              value={values[item].score}
+              aria-label={t(`qa.item.${item}`)}
+              onChange={(e) =>
+                setValues({ ...values, [item]: { ...values[item], score: e.target.value } })
+              }
+            >
+              <option value="">–</option>
+              {SCORE_CHOICES.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {t(`qa.scoreChoice.${c.value === '0.5' ? 'half' : c.value}`)}
+                </option>
+              ))}
+            </select>
+            <input
+              className="qa-scorecard__comment"
+              disabled={!canReview}
+              value={values[item].comment}
+              placeholder={t('qa.comment')}
+              aria-label={t('qa.comment')}
+              onChange={(e) =>
+                setValues({ ...values, [item]: { ...values[item], comment: e.target.value } })
+              }
+            />
+          </div>
+        ))}
+      </div>
       {canReview ? (
         <button type="submit" className="btn btn--primary">
           {t('qa.save')}
