@@ -420,6 +420,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now,
   });
   await app.register(qaRoutes({ qa, settings: deps.settings }));
+  // Critical QA failures of the last 24 h without a violation record are open floor alerts again.
+  await qa.restoreAlerts(now() - 86_400_000);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () =>
     app.swagger(),

@@ -10,7 +10,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { lastRecordTime } from '../db/records.repository.js';
 import { QueueLogFollower } from '../io/queue-log-follower.js';
 import { buildApp } from './app.js';
-import { loadAliases, type ServerConfig } from './config.js';
+import { loadAliases, loadSiteQaConfig, type ServerConfig } from './config.js';
 import { DemoSource } from './ingest/demo-source.js';
 import { IngestService, type SourceSpec } from './ingest/ingest-service.js';
 import { LiveHub } from './live/live-hub.js';
@@ -46,6 +46,7 @@ export function settingsOf(config: ServerConfig): StatsSettings {
  */
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   const aliases = loadAliases(config.agents);
+  const qaConfig = loadSiteQaConfig(config.qaConfig);
   const database = await openDatabase({ path: config.db, url: config.databaseUrl });
   const applied = await migrateToLatest(database.db, database.schema);
   logger.info({ database: database.location, migrations: applied }, 'database ready');
@@ -117,6 +118,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     adminToken: config.adminToken,
     secureCookies: config.secureCookies,
     demoUsers: null,
+    qa: { config: qaConfig, agentIdOf: (memberName) => aliases.get(memberName) ?? memberName },
   });
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, docs: `${url}/api/docs`, mode }, 'callfloor serving');
