@@ -176,8 +176,9 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     const header = request.headers.authorization;
     if (header !== undefined && header !== '') {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (match === null)
-        {throw new AppError('unauthenticated', 'Authorization must be "Bearer <token>"');}
+      if (match === null) {
+        throw new AppError('unauthenticated', 'Authorization must be "Bearer <token>"');
+      }
       const secret = match[1] as string;
       if (options.adminToken !== null && secretsEqual(secret, options.adminToken)) {
         request.principal = {
