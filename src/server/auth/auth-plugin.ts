@@ -184,7 +184,7 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     if (route.config?.access !== undefined) {
       for (const method of methods) {
         if (method !== 'HEAD')
-          routeAccess.push({ method, url: route.url, access: route.config.access });
+          {routeAccess.push({ method, url: route.url, access: route.config.access });}
       }
       return;
     }
