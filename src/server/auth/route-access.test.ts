@@ -48,6 +48,16 @@ const EXPECTED: Record<string, typeof PUBLIC | typeof ANY | readonly Role[]> = {
   'GET /api/live/sse': ALL,
   'POST /api/events': ['admin', 'integration'],
   'GET /api/reports/:kind': ['agent', 'team_lead', 'qa', 'manager', 'integration'],
+  'POST /api/transcripts': ['qa', 'admin', 'integration'],
+  'GET /api/qa/evaluations': ['agent', 'team_lead', 'qa', 'manager'],
+  'GET /api/qa/evaluations/:id': ['agent', 'team_lead', 'qa', 'manager'],
+  'POST /api/qa/evaluations/:id/override': ['qa', 'manager'],
+  'POST /api/qa/evaluations/:id/scorecard': ['qa', 'manager'],
+  'POST /api/qa/evaluations/:id/ack': ['agent', 'team_lead', 'qa', 'manager'],
+  'POST /api/qa/evaluations/:id/appeal': ['agent', 'team_lead', 'qa', 'manager'],
+  'POST /api/qa/evaluations/:id/appeal/decision': ['qa', 'manager'],
+  'POST /api/qa/evaluations/:id/violation': ['qa', 'manager'],
+  'GET /api/qa/reports': ['agent', 'team_lead', 'qa', 'manager'],
 };
 
 /** Routes that stream forever once allowed: only their refusals are requested. */
