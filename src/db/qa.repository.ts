@@ -94,6 +94,23 @@ export async function getTranscript(db: Db, id: number): Promise<TranscriptRow |
   return row === undefined ? undefined : withId(row);
 }
 
+/** The call id and own id of transcripts (without their text), by transcript id. */
+export async function transcriptRefs(
+  db: Db,
+  ids: readonly number[],
+): Promise<Map<number, { call_id: string | null; external_id: string }>> {
+  const out = new Map<number, { call_id: string | null; external_id: string }>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db
+      .selectFrom('transcript')
+      .select(['id', 'call_id', 'external_id'])
+      .where('id', 'in', part)
+      .execute();
+    for (const r of rows) out.set(Number(r.id), { call_id: r.call_id, external_id: r.external_id });
+  }
+  return out;
+}
+
 /** Filter of `listEvaluations`: times in epoch seconds (`from` inclusive, `to` exclusive). */
 export interface EvaluationFilter {
   /** Only these agents (null: any). An empty list matches nothing. */

@@ -12,6 +12,7 @@ import type { QaReport } from '../../core/qa/index.js';
 import { defaultStatsSettings } from '../../core/stats/report.js';
 import { createTestUser, signIn, tokenHeaders, type AuthHeaders } from '../../test-support/auth.js';
 import { sqliteTestDatabase, type TestDatabase } from '../../test-support/databases.js';
+import { sharedDataAvailable, sharedDataPath } from '../../test-support/shared-data.js';
 import { buildApp } from '../app.js';
 import { LiveHub } from '../live/live-hub.js';
 import type { EvaluationDetail, EvaluationSummary } from './qa-service.js';
@@ -180,6 +181,35 @@ describe('POST /api/transcripts', () => {
   });
 });
 
+describe.skipIf(!sharedDataAvailable())('POST /api/transcripts with real data', () => {
+  it('stores the 994 JDDC chat sessions exactly as callfloor qa --json scores them', async () => {
+    const file = sharedDataPath('jddc-chat-zh', 'chat_0.1per.txt');
+    const before = await db.db.selectFrom('qa_evaluation').select('id').execute();
+    const started = performance.now();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/transcripts?format=chat-tsv&name=chat_0.1per.txt&agent=a1',
+      headers: { ...integration, 'content-type': 'text/tab-separated-values' },
+      payload: readFileSync(file, 'utf8'),
+    });
+    const elapsed = performance.now() - started;
+    expect(res.statusCode).toBe(201);
+    const ids = new Set(
+      res.json<{ evaluations: EvaluationSummary[] }>().evaluations.map((e) => e.id),
+    );
+    const stored = (
+      await db.db.selectFrom('qa_evaluation').select(['id', 'result']).orderBy('id').execute()
+    ).filter((r) => ids.has(Number(r.id)));
+    const cli = await cliQa(file);
+    expect(stored).toHaveLength(994);
+    expect(stored.map((r) => JSON.parse(r.result) as unknown)).toEqual(cli.calls);
+    expect(before.length + 994).toBe(
+      (await db.db.selectFrom('qa_evaluation').select('id').execute()).length,
+    );
+    console.info(`JDDC 994 sessions: POST /api/transcripts ${Math.round(elapsed)} ms`);
+  }, 120_000);
+});
+
 describe('review', () => {
   it('puts a critical failure on the floor console', async () => {
     const res = await app.inject({
@@ -316,12 +346,13 @@ describe('review', () => {
       floor.json<{ alerts: { rule: string }[] }>().alerts.filter((a) => a.rule === 'qa.critical'),
     ).toEqual([]);
     const csv = await app.inject({
-      url: '/api/qa/reports?groupBy=check&format=csv',
+      url: '/api/qa/reports?groupBy=check&format=csv&agent=a2',
       headers: reviewer,
     });
     expect(csv.statusCode).toBe(200);
     expect(csv.body.split('\r\n')[0]).toBe('check,pass,fail,na,failRate');
-    expect(csv.body).toContain('E09,2,1,0,');
+    // a2's one call: E09 failed (after the violation too: a record does not change the result).
+    expect(csv.body).toContain('\r\nE09,0,1,0,1\r\n');
     const asAgent = await app.inject({
       url: '/api/qa/reports?groupBy=agent&format=csv',
       headers: agent1,

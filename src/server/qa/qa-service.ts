@@ -47,6 +47,7 @@ import {
   listViolationsOf,
   putAck,
   putScorecardItems,
+  transcriptRefs,
   type AckRow,
   type EvaluationRow,
   type OverrideRow,
@@ -468,14 +469,10 @@ export class QaService {
     const o = group(overrides);
     const s = group(scorecards);
     const a = group(acks);
-    const transcripts = new Map<number, Loaded['transcript']>();
-    for (const row of rows) {
-      const t = await getTranscript(this.deps.db, row.transcript_id);
-      transcripts.set(row.transcript_id, {
-        call_id: t?.call_id ?? null,
-        external_id: t?.external_id ?? '',
-      });
-    }
+    const transcripts = await transcriptRefs(
+      this.deps.db,
+      rows.map((r) => r.transcript_id),
+    );
     return rows.map((row) =>
       this.review(
         row,
