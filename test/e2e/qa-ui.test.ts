@@ -24,8 +24,9 @@ import {
 
 /** The DOM globals used inside `page.evaluate` (no DOM lib in the root tsconfig). */
 declare const document: {
-  documentElement: { lang: string };
+  documentElement: { lang: string; scrollWidth: number };
 };
+declare const window: { scrollTo(x: number, y: number): void };
 
 const WAIT_MS = 20_000;
 let dir = '';
@@ -129,6 +130,8 @@ describe('QA review page', () => {
           expect(await turn.locator('.qa-chip--fail').textContent()).toBe('E12');
           const row = page.locator('.qa-checks tr', { hasText: heldCheck });
           expect(await row.locator('.qa-outcome--fail').textContent()).toBe(fail);
+          // Nothing wider than the viewport (a phone scrolls only vertically).
+          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(size.width);
           // The list holds the three uploads' calls (3 chat sessions + 2 calls).
           expect(await page.locator('.qa-item').count()).toBeGreaterThanOrEqual(4);
           await page.screenshot({
@@ -168,8 +171,43 @@ describe('QA review page', () => {
       expect(await page.locator('.qa-turn[data-turn="3"]').getAttribute('class')).not.toContain(
         'qa-turn--fail',
       );
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({
         path: join(SCREENSHOT_DIR, 'qa-review-override-en-desktop.png'),
+        fullPage: true,
+      });
+    } finally {
+      await ctx.close();
+    }
+  }, 60_000);
+
+  it('lets the evaluated agent acknowledge and appeal from the page', async () => {
+    const ctx = await browser!.newContext({
+      locale: 'zh-TW',
+      timezoneId: 'UTC',
+      viewport: { width: 390, height: 844 },
+    });
+    try {
+      const login = await ctx.request.post(`${server!.url}/api/auth/login`, {
+        data: { id: 'a1', password: TEST_PASSWORD },
+      });
+      expect(login.status()).toBe(200);
+      const page = await ctx.newPage();
+      await page.goto(`${server!.url}/qa/${reviewId}`);
+      await page.waitForSelector('[data-testid="qa-review"]', { timeout: WAIT_MS });
+      // An agent has no override form.
+      expect(await page.locator('form', { hasText: '修改檢核結果' }).count()).toBe(0);
+      await page.locator('button', { hasText: /^確認$/ }).click();
+      await page.waitForSelector('text=客服人員已確認此評核。', { timeout: WAIT_MS });
+      await page.locator('textarea').fill('保留前已告知客戶');
+      await page.locator('button', { hasText: '送出申訴' }).click();
+      await page.waitForSelector('.qa-appeal', { timeout: WAIT_MS });
+      expect(await page.locator('.qa-appeal').textContent()).toContain('申訴中');
+      // An agent sees no empty scorecard; the sticky top bar back at the top for the full page.
+      expect(await page.locator('.qa-scorecard').count()).toBe(0);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({
+        path: join(SCREENSHOT_DIR, 'qa-review-agent-appeal-zh-TW-phone.png'),
         fullPage: true,
       });
     } finally {

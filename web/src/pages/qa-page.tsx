@@ -476,6 +476,8 @@ function Scorecard({
         }),
       ) as Record<ManualItem, { score: string; comment: string }>,
   );
+  // People who cannot review see the scorecard only once a reviewer has filled it in.
+  if (!canReview && detail.scorecard.length === 0) return null;
   return (
     <form
       className="panel qa-form"
