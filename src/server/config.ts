@@ -33,11 +33,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import {
-  ConnectorConfigError,
-  parseAmiUrl,
-  parseEslUrl,
-} from '../core/connectors/config.js';
+import { ConnectorConfigError, parseAmiUrl, parseEslUrl } from '../core/connectors/config.js';
 import { SERVICE_LEVEL_FORMULAS } from '../core/stats/report.js';
 import { assertTimeZone } from '../core/stats/time-zone.js';
 
@@ -124,11 +120,7 @@ const ConfigSchema = z.object({
    * Opening hours in `tz` (config file only), e.g. `{ "start": "08:00", "end": "22:00" }`; `end`
    * before `start` spans midnight. `null`: always open. Used by the `source.silent` alert.
    */
-  openingHours: z
-    .object({ start: clockTime, end: clockTime })
-    .strict()
-    .nullable()
-    .default(null),
+  openingHours: z.object({ start: clockTime, end: clockTime }).strict().nullable().default(null),
   /** Alert thresholds (config file only): R12 absence and S2 queue rules. */
   alerts: z
     .object({

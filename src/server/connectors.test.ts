@@ -250,7 +250,9 @@ describe('serve --freeswitch', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
         holds = await callHolds(db, 'm-1');
       }
-      expect(holds).toEqual([{ callId: 'm-1', agent: 'alice@default', start: T + 20, end: T + 30 }]);
+      expect(holds).toEqual([
+        { callId: 'm-1', agent: 'alice@default', start: T + 20, end: T + 30 },
+      ]);
       expect(await countEvents(db, `freeswitch:127.0.0.1:${both.port}`)).toBe(6);
     } finally {
       await server2.close();
@@ -327,11 +329,7 @@ describe('connector configuration', () => {
     expect(loadConfig({}, { CALLFLOOR_AMI: 'u:topsecret@pbx' }, null).ami).toBe('u:topsecret@pbx');
     let error: unknown;
     try {
-      loadConfig(
-        { ami: 'u:topsecret@pbx:99999' },
-        { CALLFLOOR_FREESWITCH: 'hunter2@' },
-        null,
-      );
+      loadConfig({ ami: 'u:topsecret@pbx:99999' }, { CALLFLOOR_FREESWITCH: 'hunter2@' }, null);
     } catch (e) {
       error = e;
     }

@@ -70,6 +70,7 @@ export function App({ initialSettings }: { initialSettings: ConsoleSettings }) {
         status={live.status}
         transport={live.transport}
         demo={live.floor.demo}
+        sources={live.floor.sources}
       />
       <ConnectionBanner status={live.status} />
       {route === 'floor' ? (

@@ -308,10 +308,10 @@ describe('S2 source.silent', () => {
       'No events from the telephony source ami:10.0.0.5:5038 for 5 minutes or more: the floor may be out of date',
     );
     expect(alertMessage(alert as FloorAlert, 'zh-TW')).toBe(
-      '電話系統來源 ami:10.0.0.5:5038 已 5 分鐘以上沒有任何事件：現場畫面可能已過時',
+      '電話來源 ami:10.0.0.5:5038 已 5 分鐘以上沒有任何事件：現場畫面可能已過時',
     );
     expect(alertMessage(alert as FloorAlert, 'zh-CN')).toBe(
-      '电话系统数据源 ami:10.0.0.5:5038 已 5 分钟以上没有任何事件：现场画面可能已过时',
+      '话务数据源 ami:10.0.0.5:5038 已 5 分钟以上没有任何事件：现场画面可能已过时',
     );
   });
 

@@ -173,8 +173,7 @@ export function evaluateAlerts(
   const slTarget = settings.serviceLevelTarget ?? DEFAULT_ALERT_SETTINGS.serviceLevelTarget;
   const slMinOffered =
     settings.serviceLevelMinOffered ?? DEFAULT_ALERT_SETTINGS.serviceLevelMinOffered;
-  const silentSeconds =
-    settings.sourceSilentSeconds ?? DEFAULT_ALERT_SETTINGS.sourceSilentSeconds;
+  const silentSeconds = settings.sourceSilentSeconds ?? DEFAULT_ALERT_SETTINGS.sourceSilentSeconds;
 
   const prior = new Map<string, FloorAlert>();
   for (const alert of previous) {
