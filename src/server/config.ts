@@ -24,6 +24,8 @@
  * | --ami | CALLFLOOR_AMI | ami | (none) |
  * | --freeswitch | CALLFLOOR_FREESWITCH | freeswitch | (none) |
  * | — | — | openingHours | (always open) |
+ * | (none: a secret) | CALLFLOOR_ADMIN_TOKEN | adminToken | (none) |
+ * | --secure-cookies | CALLFLOOR_SECURE_COOKIES | secureCookies | auto |
  * | --config | CALLFLOOR_CONFIG | — | (none) |
  * | — | — | alerts | `{ absenceThresholdSeconds: 600, absenceByReason: {}, longestWaitSeconds: 60, serviceLevelMinOffered: 0, sourceSilentSeconds: 300 }` |
  *
@@ -121,6 +123,10 @@ const ConfigSchema = z.object({
    * before `start` spans midnight. `null`: always open. Used by the `source.silent` alert.
    */
   openingHours: z.object({ start: clockTime, end: clockTime }).strict().nullable().default(null),
+  /** First-start admin API token (environment or config file; never a flag: argv is visible). */
+  adminToken: z.string().min(16, 'must be at least 16 characters').nullable().default(null),
+  /** `Secure` session cookies: auto = when the request came over HTTPS (or X-Forwarded-Proto). */
+  secureCookies: z.union([z.literal('auto'), booleanish]).default('auto'),
   /** Alert thresholds (config file only): R12 absence and S2 queue rules. */
   alerts: z
     .object({
@@ -165,6 +171,8 @@ export const ENV_NAMES: Readonly<Record<EnvKey, string>> = {
   logLevel: 'CALLFLOOR_LOG_LEVEL',
   ami: 'CALLFLOOR_AMI',
   freeswitch: 'CALLFLOOR_FREESWITCH',
+  adminToken: 'CALLFLOOR_ADMIN_TOKEN',
+  secureCookies: 'CALLFLOOR_SECURE_COOKIES',
 };
 
 /**

@@ -20,6 +20,7 @@ import {
   SCENARIO_QUEUE_LOG,
   T,
 } from '../io/connectors/test-support/scenarios.js';
+import { tokenHeaders, type AuthHeaders } from '../test-support/auth.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -53,22 +54,36 @@ async function serve(
     {},
     configFile,
   );
-  return startServer(config, pino({ level: 'silent' }), { connectorBackoff: BACKOFF });
+  const server = await startServer(config, pino({ level: 'silent' }), {
+    connectorBackoff: BACKOFF,
+  });
+  headersOf.set(server, await tokenHeaders(server.database.db, 'manager'));
+  return server;
 }
+
+/** A manager's API token per server (floor and reports need a principal). */
+const headersOf = new WeakMap<RunningServer, AuthHeaders>();
 
 async function getJson<T>(server: RunningServer, path: string): Promise<T> {
-  return (await (await fetch(`${server.url}${path}`)).json()) as T;
+  const response = await fetch(`${server.url}${path}`, { headers: headersOf.get(server) ?? {} });
+  return (await response.json()) as T;
 }
 
-/** The scenario day's queue report once `offered` calls are stored and nothing moves any more. */
+/**
+ * The scenario day's queue report once `offered` calls are stored and nothing moved for 1.5 s
+ * (longer than the 0.5 s commit and 1 s tick periods: a record the tick closed is in neither the
+ * database nor the live engine's open calls until the next commit).
+ */
 async function settledQueues(server: RunningServer, offered: number): Promise<QueueRow[]> {
   const path = '/api/reports/queues?from=2023-11-14&to=2023-11-16&tz=UTC';
   let last = '';
-  for (let i = 0; i < 100; i++) {
+  let same = 0;
+  for (let i = 0; i < 200; i++) {
     const body = await getJson<{ queues: QueueRow[] }>(server, path);
     const text = JSON.stringify(body.queues);
     const total = body.queues.reduce((s, q) => s + q.offered, 0);
-    if (total === offered && text === last) return body.queues;
+    same = text === last ? same + 1 : 0;
+    if (total === offered && same >= 10) return body.queues;
     last = text;
     await new Promise((resolve) => setTimeout(resolve, 150));
   }

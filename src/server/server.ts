@@ -155,6 +155,9 @@ export async function startServer(
     webRoot: config.webRoot,
     logger,
     ...(options.now === undefined ? {} : { now: options.now }),
+    adminToken: config.adminToken,
+    secureCookies: config.secureCookies,
+    demoUsers: null,
   });
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, docs: `${url}/api/docs`, mode }, 'callfloor serving');
