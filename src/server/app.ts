@@ -29,8 +29,11 @@ import { ping } from '../db/ingest.repository.js';
 import { installAuth, isCsrfError } from './auth/auth-plugin.js';
 import { registerAuthRoutes, type DemoUser } from './auth/auth-routes.js';
 import { AppError, errorBody } from './errors.js';
+import { ConnectorRegistry } from './ingest/connectors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
 import type { LiveHub } from './live/live-hub.js';
+import { registerSupervisorRoutes } from './supervisor/supervisor-routes.js';
+import { SupervisorService } from './supervisor/supervisor-service.js';
 import { computeReport, reportSettings } from './reports/report-service.js';
 import { toCsv, toXlsx } from './reports/report-format.js';
 import {
@@ -64,6 +67,8 @@ export interface AppDeps {
   readonly secureCookies?: boolean | 'auto';
   /** API requests per minute and address (default 1200) and sign-ins (default 20). */
   readonly rateLimit?: { readonly perMinute?: number; readonly loginPerMinute?: number };
+  /** The running AMI / FreeSWITCH connectors (supervisor actions); none when absent. */
+  readonly connectors?: ConnectorRegistry;
 }
 
 /** SPA routes served with the UI's index.html. */
@@ -177,7 +182,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (isCsrfError(error)) {
       return reply
         .code(403)
-        .send(errorBody('csrf', 'missing or invalid x-csrf-token header (GET /api/auth/me gives it)'));
+        .send(
+          errorBody('csrf', 'missing or invalid x-csrf-token header (GET /api/auth/me gives it)'),
+        );
     }
     if (error.statusCode === 429) {
       return reply.code(429).send(errorBody('rate_limited', 'too many requests; retry later'));
@@ -218,6 +225,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sendIndex: hasWeb ? (reply) => reply.type('text/html').sendFile('index.html') : null,
     loginRateLimit: deps.rateLimit?.loginPerMinute ?? 20,
     now,
+  });
+
+  registerSupervisorRoutes(app, {
+    database: deps.database,
+    service: new SupervisorService(deps.connectors ?? new ConnectorRegistry(), () => {
+      try {
+        return deps.ingest?.live.floorState ?? null;
+      } catch {
+        return null; // not started
+      }
+    }),
   });
 
   app.get(

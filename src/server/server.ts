@@ -156,6 +156,7 @@ export async function startServer(
     logger,
     ...(options.now === undefined ? {} : { now: options.now }),
     adminToken: config.adminToken,
+    connectors,
     secureCookies: config.secureCookies,
     demoUsers: null,
   });
