@@ -150,8 +150,8 @@ export function registerSupervisorRoutes(base: FastifyInstance, deps: Supervisor
     async (request) => {
       const { agent } = request.params;
       const principal = request.principal;
-      const phone =
-        principal?.userId == null ? null : await userPhone(deps.database.db, principal.userId);
+      const userId = principal?.userId ?? null;
+      const phone = userId === null ? null : await userPhone(deps.database.db, userId);
       // The register's phone when it is a dialable channel, else the one given.
       const given = request.body.supervisorChannel ?? null;
       const channel = phone !== null && (phone.includes('/') || given === null) ? phone : given;
