@@ -5,6 +5,9 @@ import type { Insertable } from 'kysely';
 import type { AuditLogTable, Db } from './database.js';
 
 /** Appends one entry. */
-export async function appendAudit(db: Db, entry: Omit<Insertable<AuditLogTable>, 'id'>): Promise<void> {
+export async function appendAudit(
+  db: Db,
+  entry: Omit<Insertable<AuditLogTable>, 'id'>,
+): Promise<void> {
   await db.insertInto('audit_log').values(entry).execute();
 }

@@ -4,12 +4,7 @@
  * `meta`. Kysely only; SQLite and PostgreSQL. Instants in epoch ms.
  */
 import type { Insertable, Selectable } from 'kysely';
-import type {
-  AppUserTable,
-  AuthSessionTable,
-  ConfidentialityTextTable,
-  Db,
-} from './database.js';
+import type { AppUserTable, AuthSessionTable, ConfidentialityTextTable, Db } from './database.js';
 
 /** A user row as sign-in sees it (with the password hash: never send it out). */
 export type AuthUserRow = Selectable<AppUserTable>;
@@ -152,9 +147,7 @@ export async function purgeExpiredSessions(db: Db, now: number): Promise<number>
 export type ConfidentialityText = Selectable<ConfidentialityTextTable>;
 
 /** The current (latest) confidentiality text, or undefined when none was ever stored. */
-export async function latestConfidentialityText(
-  db: Db,
-): Promise<ConfidentialityText | undefined> {
+export async function latestConfidentialityText(db: Db): Promise<ConfidentialityText | undefined> {
   const row = await db
     .selectFrom('confidentiality_text')
     .selectAll()
@@ -211,7 +204,11 @@ export async function acceptConfidentiality(
 }
 
 /** A value from `meta`, created with `create()` the first time (e.g. the cookie-signing secret). */
-export async function metaValueOrCreate(db: Db, key: string, create: () => string): Promise<string> {
+export async function metaValueOrCreate(
+  db: Db,
+  key: string,
+  create: () => string,
+): Promise<string> {
   const row = await db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
   if (row !== undefined) return row.value;
   const value = create();

@@ -83,12 +83,12 @@ async function harness(
 /** Each app's tokens: the telephony integration posts events, a manager reads. */
 const tokens = new WeakMap<FastifyInstance, { manager: AuthHeaders; integration: AuthHeaders }>();
 
-
 /** `app.inject` as the integration (POST /api/events) or as a manager (everything else). */
 function call(app: FastifyInstance, options: string | InjectOptions) {
   const opts: InjectOptions = typeof options === 'string' ? { url: options } : options;
   const auth = tokens.get(app)!;
-  const who = opts.method === 'POST' && opts.url === '/api/events' ? auth.integration : auth.manager;
+  const who =
+    opts.method === 'POST' && opts.url === '/api/events' ? auth.integration : auth.manager;
   return app.inject({ ...opts, headers: { ...who, ...opts.headers } });
 }
 
@@ -327,7 +327,7 @@ describe('the floor API', () => {
     expect(en.alerts).toHaveLength(1);
     expect(en.alerts[0]).toMatchObject({
       norm: 'R12',
-      rule: 'absence.threshold',
+      rule: 'absence.unapproved',
       agent: 'PJSIP/1001',
       since: (pausedAt + 600) * 1000,
     });

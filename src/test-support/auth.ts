@@ -4,7 +4,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../core/people/access.js';
-import { acceptConfidentiality, insertUser, latestConfidentialityText } from '../db/auth.repository.js';
+import {
+  acceptConfidentiality,
+  insertUser,
+  latestConfidentialityText,
+} from '../db/auth.repository.js';
 import type { Db } from '../db/database.js';
 import { hashPassword, randomSecret, sha256Hex } from '../server/auth/secrets.js';
 
@@ -20,7 +24,11 @@ let tokenCounter = 0;
  * Creates an API token with `role` and returns its `Authorization` header.
  * @param db the test database
  */
-export async function tokenHeaders(db: Db, role: Role, name = `test ${role}`): Promise<AuthHeaders> {
+export async function tokenHeaders(
+  db: Db,
+  role: Role,
+  name = `test ${role}`,
+): Promise<AuthHeaders> {
   const secret = randomSecret('cf_');
   await db
     .insertInto('api_token')
@@ -101,12 +109,20 @@ export async function signIn(
   id: string,
   password = TEST_PASSWORD,
 ): Promise<AuthHeaders> {
-  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { id, password } });
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { id, password },
+  });
   if (login.statusCode !== 200) throw new Error(`sign-in of ${id} failed: ${login.body}`);
   const cookies = cookiesOf(login.headers['set-cookie']);
-  const me = await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: cookies.join('; ') } });
+  const me = await app.inject({
+    method: 'GET',
+    url: '/api/auth/me',
+    headers: { cookie: cookies.join('; ') },
+  });
   if (me.statusCode !== 200) throw new Error(`GET /api/auth/me failed: ${me.body}`);
   cookies.push(...cookiesOf(me.headers['set-cookie']));
-  const csrfToken = (me.json() as { csrfToken: string | null }).csrfToken ?? '';
+  const csrfToken = me.json<{ csrfToken: string | null }>().csrfToken ?? '';
   return { cookie: cookies.join('; '), 'x-csrf-token': csrfToken };
 }

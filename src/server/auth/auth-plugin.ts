@@ -15,7 +15,13 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrfProtection from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ROLES, can, type Permission, type Principal, type Role } from '../../core/people/access.js';
+import {
+  ROLES,
+  can,
+  type Permission,
+  type Principal,
+  type Role,
+} from '../../core/people/access.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { appendAudit } from '../../db/audit.repository.js';
 import {
@@ -49,7 +55,18 @@ export interface PendingSteps {
   readonly mustChangePassword: boolean;
 }
 
+/** A route and who may call it (the route x role test walks this list). */
+export interface RouteAccess {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered after the auth hook, with its declared access. */
+    routeAccess: readonly RouteAccess[];
+  }
   interface FastifyContextConfig {
     /** Who may call the route (required on every route). */
     access?: Access;
@@ -125,7 +142,14 @@ export async function personPrincipal(
       : user.team_id !== null
         ? [user.team_id]
         : [];
-  return { kind: 'session', role: user.role, userId: user.id, name: user.name, teamIds, tokenId: null };
+  return {
+    kind: 'session',
+    role: user.role,
+    userId: user.id,
+    name: user.name,
+    teamIds,
+    tokenId: null,
+  };
 }
 
 /**
@@ -135,6 +159,7 @@ export async function personPrincipal(
  */
 export async function installAuth(app: FastifyInstance, options: AuthOptions): Promise<void> {
   const { database, now } = options;
+  const routeAccess: RouteAccess[] = [];
   const cookieSecret = await metaValueOrCreate(database.db, 'cookie_secret', () => randomSecret());
   await app.register(fastifyCookie, { secret: cookieSecret });
   await app.register(fastifyCsrfProtection, {
@@ -146,12 +171,23 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
   app.decorateRequest('sessionIdHash', null);
   app.decorateRequest('pending', null);
   app.decorateRequest('auditEntries', null as unknown as { action: string; fields: AuditFields }[]);
-  app.decorateRequest('audit', function (this: FastifyRequest, action: string, fields?: AuditFields) {
-    this.auditEntries.push({ action, fields: fields ?? {} });
-  });
+  app.decorateRequest(
+    'audit',
+    function (this: FastifyRequest, action: string, fields?: AuditFields) {
+      this.auditEntries.push({ action, fields: fields ?? {} });
+    },
+  );
 
+  app.decorate('routeAccess', routeAccess);
   app.addHook('onRoute', (route) => {
-    if (route.config?.access !== undefined) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (route.config?.access !== undefined) {
+      for (const method of methods) {
+        if (method !== 'HEAD')
+          {routeAccess.push({ method, url: route.url, access: route.config.access });}
+      }
+      return;
+    }
     if (PLUGIN_ROUTES.some((pattern) => pattern.test(route.url))) return;
     throw new Error(`route ${String(route.method)} ${route.url} declares no config.access`);
   });
@@ -160,7 +196,9 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     const header = request.headers.authorization;
     if (header !== undefined && header !== '') {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (match === null) throw new AppError('unauthenticated', 'Authorization must be "Bearer <token>"');
+      if (match === null) {
+        throw new AppError('unauthenticated', 'Authorization must be "Bearer <token>"');
+      }
       const secret = match[1] as string;
       if (options.adminToken !== null && secretsEqual(secret, options.adminToken)) {
         request.principal = {
@@ -240,7 +278,7 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     if (!needed.some((permission) => can(principal, permission))) {
       throw new AppError('forbidden', 'your role may not do this');
     }
-    if (request.pending?.confidentialityVersion != null) {
+    if ((request.pending?.confidentialityVersion ?? null) !== null) {
       throw new AppError(
         'confidentiality_required',
         'accept the confidentiality text first (GET /api/confidentiality)',

@@ -28,11 +28,7 @@ import en from '../../i18n/confidentiality/en.json' with { type: 'json' };
 import zhCN from '../../i18n/confidentiality/zh-CN.json' with { type: 'json' };
 import zhTW from '../../i18n/confidentiality/zh-TW.json' with { type: 'json' };
 import { AppError } from '../errors.js';
-import {
-  SESSION_IDLE_MS,
-  clearSessionCookie,
-  setSessionCookie,
-} from './auth-plugin.js';
+import { SESSION_IDLE_MS, clearSessionCookie, setSessionCookie } from './auth-plugin.js';
 import {
   MIN_PASSWORD_LENGTH,
   hashPassword,
@@ -150,7 +146,8 @@ export async function registerAuthRoutes(
     {
       config: { access: 'public' },
       schema: {
-        summary: 'First start: create the first admin (only while there is none and no admin token)',
+        summary:
+          'First start: create the first admin (only while there is none and no admin token)',
         tags: ['auth'],
         body: z.object({ id: UserId, name: z.string().trim().min(1).max(200), password: Password }),
       },
@@ -206,7 +203,7 @@ export async function registerAuthRoutes(
       const { id, password } = request.body;
       const at = now();
       const user = await findUserForAuth(db, id);
-      const locked = user?.locked_until != null && user.locked_until > at;
+      const locked = (user?.locked_until ?? null) !== null && (user?.locked_until ?? 0) > at;
       const usable = user !== undefined && user.active === 1 && !locked;
       const ok = await verifyPassword(usable ? user.password_hash : null, password);
       if (!ok || user === undefined) {
@@ -217,7 +214,14 @@ export async function registerAuthRoutes(
         request.audit('auth.login_failed', {
           target: id,
           detail: {
-            reason: user === undefined ? 'unknown' : locked ? 'locked' : !usable ? 'inactive' : 'password',
+            reason:
+              user === undefined
+                ? 'unknown'
+                : locked
+                  ? 'locked'
+                  : !usable
+                    ? 'inactive'
+                    : 'password',
             ...(attempts !== null ? { attempts } : {}),
           },
         });
@@ -264,7 +268,8 @@ export async function registerAuthRoutes(
     },
     async (request, reply) => {
       const principal = request.principal!;
-      const user = principal.userId === null ? undefined : await findUserForAuth(db, principal.userId);
+      const user =
+        principal.userId === null ? undefined : await findUserForAuth(db, principal.userId);
       return {
         kind: principal.kind,
         name: principal.name,
@@ -282,7 +287,7 @@ export async function registerAuthRoutes(
         permissions: PERMISSIONS.filter((p) => can(principal, p)),
         csrfToken: request.sessionIdHash === null ? null : reply.generateCsrf(),
         confidentiality: {
-          required: request.pending?.confidentialityVersion != null,
+          required: (request.pending?.confidentialityVersion ?? null) !== null,
           version: request.pending?.confidentialityVersion ?? null,
         },
         mustChangePassword: request.pending?.mustChangePassword ?? false,
@@ -311,7 +316,11 @@ export async function registerAuthRoutes(
         throw new AppError('invalid_credentials', 'the current password is wrong', 'current');
       }
       if (request.body.next === request.body.current) {
-        throw new AppError('invalid_request', 'the new password must differ from the current one', 'next');
+        throw new AppError(
+          'invalid_request',
+          'the new password must differ from the current one',
+          'next',
+        );
       }
       await setPasswordHash(db, user.id, await hashPassword(request.body.next), false, now());
       await deleteUserSessions(db, user.id, request.sessionIdHash);
@@ -337,7 +346,8 @@ export async function registerAuthRoutes(
         version: text.version,
         texts: { en: text.text_en, 'zh-TW': text.text_zh_tw, 'zh-CN': text.text_zh_cn },
         updatedAt: text.created_at,
-        accepted: userId === null ? null : await hasAcceptedConfidentiality(db, userId, text.version),
+        accepted:
+          userId === null ? null : await hasAcceptedConfidentiality(db, userId, text.version),
       };
     },
   );
@@ -347,7 +357,8 @@ export async function registerAuthRoutes(
     {
       config: { access: 'authenticated' },
       schema: {
-        summary: 'Accept the current confidentiality text (recorded with time, language and address)',
+        summary:
+          'Accept the current confidentiality text (recorded with time, language and address)',
         tags: ['auth'],
         body: z.object({ version: z.number().int().positive(), language: z.enum(LANGUAGES) }),
       },
@@ -403,7 +414,8 @@ export async function registerAuthRoutes(
     {
       config: { access: 'public' },
       schema: {
-        summary: 'The wallboard page; `?token=` (a wallboard token) opens a read-only wallboard session',
+        summary:
+          'The wallboard page; `?token=` (a wallboard token) opens a read-only wallboard session',
         tags: ['auth'],
         querystring: z.object({ token: z.string().max(200).optional() }).passthrough(),
       },
@@ -414,7 +426,11 @@ export async function registerAuthRoutes(
         const token = await findActiveTokenByHash(db, sha256Hex(secret), now());
         if (token === undefined || token.role !== 'wallboard') {
           request.audit('auth.wallboard_token_failed');
-          throw new AppError('unauthenticated', 'unknown, expired or revoked wallboard token', 'token');
+          throw new AppError(
+            'unauthenticated',
+            'unknown, expired or revoked wallboard token',
+            'token',
+          );
         }
         await startSession(reply, {
           userId: null,
