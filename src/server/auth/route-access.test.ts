@@ -48,6 +48,9 @@ const EXPECTED: Record<string, typeof PUBLIC | typeof ANY | readonly Role[]> = {
   'GET /api/live/sse': ALL,
   'POST /api/events': ['admin', 'integration'],
   'GET /api/reports/:kind': ['agent', 'team_lead', 'qa', 'manager', 'integration'],
+  'POST /api/agents/:agent/pause': ['team_lead', 'manager'],
+  'POST /api/agents/:agent/logoff': ['team_lead', 'manager'],
+  'POST /api/agents/:agent/spy': ['team_lead', 'manager'],
 };
 
 /** Routes that stream forever once allowed: only their refusals are requested. */
