@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { countEvents } from '../db/ingest.repository.js';
 import { callHolds } from '../db/records.repository.js';
 import { waitFor } from '../io/connectors/test-support/collect.js';
-import { FakeAmiServer } from '../io/connectors/test-support/fake-ami-server.js';
+import { FakeAmiServer, type PacketFields } from '../io/connectors/test-support/fake-ami-server.js';
 import { FakeEslServer } from '../io/connectors/test-support/fake-esl-server.js';
 import {
   SCENARIO_AMI_12,
@@ -208,6 +208,58 @@ describe('serve --ami', () => {
       expect(health.sources[0]).toMatchObject({ kind: 'ami', ok: false });
       expect(health.sources[0]?.error).toContain('authentication failed');
       expect(JSON.stringify(health)).not.toContain('wrong');
+    } finally {
+      await server.close();
+      await ami.close();
+    }
+  });
+});
+
+describe('serve --ami reconnects', () => {
+  it('after a dropped connection it logs in again and rebuilds the floor from QueueStatus', async () => {
+    const ami = await amiServer();
+    const member = (paused: boolean): PacketFields => [
+      ['Event', 'QueueMember'],
+      ['Queue', 'support'],
+      ['Name', 'Alice'],
+      ['Location', 'PJSIP/1001'],
+      ['Paused', paused ? '1' : '0'],
+      ['PausedReason', paused ? 'Lunch' : ''],
+    ];
+    const params: PacketFields = [
+      ['Event', 'QueueParams'],
+      ['Queue', 'support'],
+    ];
+    ami.queueStatus = [params, member(false)];
+    const server = await serve({ ami: amiFlag(ami.port) });
+    try {
+      const source = () => server.connectors.ami;
+      const alice = async () =>
+        (
+          await getJson<{ agents: { agent: string; state: string; reason: string | null }[] }>(
+            server,
+            '/api/floor',
+          )
+        ).agents.find((a) => a.agent === 'Alice');
+      await waitFor(() => source()?.health().ok === true, 'first login');
+      for (let i = 0; i < 50 && (await alice())?.state !== 'available'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await alice()).toMatchObject({ state: 'available' });
+      // Alice pauses for lunch while the connection is down.
+      ami.queueStatus = [params, member(true)];
+      ami.dropAll();
+      await waitFor(
+        () => (source()?.sessions ?? 0) >= 2 && source()?.health().ok === true,
+        'relogin',
+      );
+      for (let i = 0; i < 50 && (await alice())?.state !== 'paused'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await alice()).toMatchObject({ state: 'paused', reason: 'Lunch' });
+      expect(ami.loginsAccepted).toBe(2);
+      const health = await getJson<Health>(server, '/healthz');
+      expect(health.sources[0]).toMatchObject({ kind: 'ami', ok: true, error: null });
     } finally {
       await server.close();
       await ami.close();
