@@ -30,10 +30,13 @@ import { ping } from '../db/ingest.repository.js';
 import { installAuth, isCsrfError } from './auth/auth-plugin.js';
 import { registerAuthRoutes, type DemoUser } from './auth/auth-routes.js';
 import { AppError, errorBody } from './errors.js';
+import { ConnectorRegistry } from './ingest/connectors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
 import type { LiveHub } from './live/live-hub.js';
 import { qaRoutes } from './qa/qa-routes.js';
 import { QaService } from './qa/qa-service.js';
+import { registerSupervisorRoutes } from './supervisor/supervisor-routes.js';
+import { SupervisorService } from './supervisor/supervisor-service.js';
 import { computeReport, reportSettings } from './reports/report-service.js';
 import { toCsv, toXlsx } from './reports/report-format.js';
 import {
@@ -75,6 +78,8 @@ export interface AppDeps {
   readonly secureCookies?: boolean | 'auto';
   /** API requests per minute and address (default 1200) and sign-ins (default 20). */
   readonly rateLimit?: { readonly perMinute?: number; readonly loginPerMinute?: number };
+  /** The running AMI / FreeSWITCH connectors (supervisor actions); none when absent. */
+  readonly connectors?: ConnectorRegistry;
 }
 
 /** SPA routes served with the UI's index.html. */
@@ -231,6 +236,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sendIndex: hasWeb ? (reply) => reply.type('text/html').sendFile('index.html') : null,
     loginRateLimit: deps.rateLimit?.loginPerMinute ?? 20,
     now,
+  });
+
+  registerSupervisorRoutes(app, {
+    database: deps.database,
+    service: new SupervisorService(deps.connectors ?? new ConnectorRegistry(), () => {
+      try {
+        return deps.ingest?.live.floorState ?? null;
+      } catch {
+        return null; // not started
+      }
+    }),
   });
 
   app.get(

@@ -1,6 +1,7 @@
 /**
  * Starts the whole server process from a configuration: database (migrated), live ingest (a
- * followed queue_log, or the demo floor), the live hub and the HTTP app; and stops it gracefully.
+ * followed queue_log, Asterisk AMI and/or FreeSWITCH connectors, or the demo floor), the live hub
+ * and the HTTP app; and stops it gracefully.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,7 +11,9 @@ import { migrateToLatest } from '../db/migrate.js';
 import { lastRecordTime } from '../db/records.repository.js';
 import { QueueLogFollower } from '../io/queue-log-follower.js';
 import { buildApp } from './app.js';
+import type { BackoffOptions } from '../io/connectors/backoff.js';
 import { loadAliases, loadSiteQaConfig, type ServerConfig } from './config.js';
+import { ConnectorRegistry, connectorSpecs } from './ingest/connectors.js';
 import { DemoSource } from './ingest/demo-source.js';
 import { IngestService, type SourceSpec } from './ingest/ingest-service.js';
 import { LiveHub } from './live/live-hub.js';
@@ -20,6 +23,9 @@ export interface RunningServer {
   readonly app: FastifyInstance;
   readonly ingest: IngestService;
   readonly database: DatabaseHandle;
+  readonly hub: LiveHub;
+  /** The running AMI / FreeSWITCH connectors (null fields when not configured). */
+  readonly connectors: ConnectorRegistry;
   /** `http://host:port` actually bound. */
   readonly url: string;
   /** Stops accepting requests, stops the sources, commits what is buffered, closes the database. */
@@ -40,22 +46,37 @@ export function settingsOf(config: ServerConfig): StatsSettings {
   };
 }
 
+/** Test hooks of {@link startServer} (production uses the defaults). */
+export interface StartOptions {
+  /** Clock, epoch ms (ingest, hub, app). */
+  readonly now?: () => number;
+  /** Reconnect backoff of the connectors. */
+  readonly connectorBackoff?: BackoffOptions;
+}
+
 /**
  * Starts the server.
  * @throws ConfigError (bad alias file), database errors, or a listen error (port in use)
  */
-export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const aliases = loadAliases(config.agents);
   const qaConfig = loadSiteQaConfig(config.qaConfig);
   const database = await openDatabase({ path: config.db, url: config.databaseUrl });
   const applied = await migrateToLatest(database.db, database.schema);
   logger.info({ database: database.location, migrations: applied }, 'database ready');
 
-  const demo = config.demo || config.queueLog === null;
+  const hasLiveSource =
+    config.queueLog !== null || config.ami !== null || config.freeswitch !== null;
+  const demo = config.demo || !hasLiveSource;
   const mode = demo ? 'demo' : 'live';
   const settings = settingsOf(config);
   const sources: SourceSpec[] = [];
-  if (config.queueLog !== null && !config.demo) {
+  const connectors = new ConnectorRegistry();
+  if (config.queueLog !== null && !demo) {
     const path = config.queueLog;
     const log = logger.child({ module: 'ingest.queue_log' });
     sources.push({
@@ -74,6 +95,20 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
           onError: (error) => log.error({ err: error }, 'queue_log read error'),
         }),
     });
+  }
+  if (!demo) {
+    sources.push(
+      ...connectorSpecs(
+        {
+          ami: config.ami,
+          freeswitch: config.freeswitch,
+          liveOnly: config.queueLog !== null,
+          logger,
+          ...(options.connectorBackoff === undefined ? {} : { backoff: options.connectorBackoff }),
+        },
+        connectors,
+      ),
+    );
   } else {
     // A restarted demo resumes after what it stored before (as after a PBX restart), rather than
     // simulating its warm-up hour again on top of the stored one.
@@ -92,6 +127,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logger: logger.child({ module: 'ingest' }),
     onChanges: (changes) => hub?.publish(changes),
     onTick: (changes) => hub?.tick(changes),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   hub = new LiveHub({
     engine: () => {
@@ -104,6 +140,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     mode,
     serviceLevelTarget: config.slTarget,
     alerts: config.alerts,
+    sources: () => ingest.health(),
+    openingHours: config.openingHours,
+    timeZone: config.tz,
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   await ingest.start();
 
@@ -115,7 +155,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     settings,
     webRoot: config.webRoot,
     logger,
+    ...(options.now === undefined ? {} : { now: options.now }),
     adminToken: config.adminToken,
+    connectors,
     secureCookies: config.secureCookies,
     demoUsers: null,
     qa: { config: qaConfig, agentIdOf: (memberName) => aliases.get(memberName) ?? memberName },
@@ -128,6 +170,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     app,
     ingest,
     database,
+    hub,
+    connectors,
     url,
     close() {
       closing ??= (async () => {

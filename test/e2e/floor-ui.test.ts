@@ -141,6 +141,10 @@ describe('floor console and wallboard follow the queue_log', () => {
     expect(await page.locator('[data-agent="PJSIP/1003"]').textContent()).toContain('Over limit');
     await waitText(page, '[data-queue="sales"] [data-testid="waiting"]', '0');
     await waitText(page, '[data-queue="sales"] [data-testid="q-available"] b', '2');
+    // The top bar shows the queue_log source: read, its last event moments ago.
+    await page.waitForSelector('[data-testid="source-queue_log"][data-status="ok"]', {
+      timeout: WAIT_MS,
+    });
 
     // Time in state counts on the client: the value changes without any new line.
     const timeSel = '[data-agent="PJSIP/1001"] [data-testid="time-in-state"]';

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SettingsPanel } from './components/settings-panel.js';
 import { ConnectionBanner, TopBar } from './components/top-bar.js';
-import { useLiveFloor, useNow } from './hooks.js';
+import { useAccess, useLiveFloor, useNow } from './hooks.js';
 import type { UiLanguage } from './model/language.js';
 import { saveSettings, type ConsoleSettings } from './model/settings.js';
 import { FloorPage } from './pages/floor-page.js';
@@ -19,6 +19,7 @@ export function App({ initialSettings }: { initialSettings: ConsoleSettings }) {
   const [route, setRoute] = useState<Route>(() => routeOf(window.location.pathname));
   const [settingsOpen, setSettingsOpen] = useState(false);
   const live = useLiveFloor();
+  const access = useAccess();
   const now = useNow(1000);
   const serverNow = now + live.floor.clockOffsetMs;
 
@@ -71,10 +72,11 @@ export function App({ initialSettings }: { initialSettings: ConsoleSettings }) {
         status={live.status}
         transport={live.transport}
         demo={live.floor.demo}
+        sources={live.floor.sources}
       />
       <ConnectionBanner status={live.status} />
       {route === 'floor' ? (
-        <FloorPage floor={live.floor} serverNow={serverNow} settings={settings} />
+        <FloorPage floor={live.floor} serverNow={serverNow} settings={settings} access={access} />
       ) : null}
       {route === 'reports' ? (
         <ReportsPage

@@ -58,6 +58,9 @@ const EXPECTED: Record<string, typeof PUBLIC | typeof ANY | readonly Role[]> = {
   'POST /api/qa/evaluations/:id/appeal/decision': ['qa', 'manager'],
   'POST /api/qa/evaluations/:id/violation': ['qa', 'manager'],
   'GET /api/qa/reports': ['agent', 'team_lead', 'qa', 'manager'],
+  'POST /api/agents/:agent/pause': ['team_lead', 'manager'],
+  'POST /api/agents/:agent/logoff': ['team_lead', 'manager'],
+  'POST /api/agents/:agent/spy': ['team_lead', 'manager'],
 };
 
 /** Routes that stream forever once allowed: only their refusals are requested. */

@@ -28,8 +28,26 @@ export interface AlertPayload {
   readonly severity: string;
   readonly agent: string | null;
   readonly queue: string | null;
+  /** Source name for source rules (`source.silent`), else `null`. */
+  readonly source: string | null;
   readonly since: number;
   readonly message: string;
+}
+
+/** Health of a telephony source as the console shows it (`GET /api/floor` `sources[]`). */
+export interface SourcePayload {
+  /** `queue_log`, `ami`, `freeswitch`, or `demo` for the simulated floor. */
+  readonly kind: string;
+  /** File path or `host:port` (never a secret). */
+  readonly name: string;
+  /** Connected (sockets) / readable (file). */
+  readonly ok: boolean;
+  /** Epoch ms of the last event received, or `null`. */
+  readonly lastEventAt: number | null;
+  /** Seconds between the last event's own time and its reception, or `null`. */
+  readonly lagSeconds: number | null;
+  /** Last error (authentication failed, connection refused, …), or `null`. */
+  readonly error: string | null;
 }
 
 /** `GET /api/floor`. `mode` says whether the floor is the simulated demo. */
@@ -39,6 +57,8 @@ export interface FloorPayload {
   readonly agents: AgentPayload[];
   readonly queues: QueuePayload[];
   readonly alerts: AlertPayload[];
+  /** Health of the telephony sources (floor-api.md `sources[]`). */
+  readonly sources: SourcePayload[];
 }
 
 /** KPIs of a queue with nothing today: counts 0, means and ratios `null` (kpi.md). */
@@ -81,7 +101,7 @@ export function presentQueue(
   return { ...view, serviceLevelTarget, today: today ?? emptyKpis() };
 }
 
-/** The whole floor at `nowMs`. */
+/** The whole floor at `nowMs` (the hub fills `alerts` and `sources`). */
 export function presentFloor(
   floor: FloorState,
   nowMs: number,
@@ -96,5 +116,6 @@ export function presentFloor(
     agents: view.agents.map(presentAgent),
     queues: view.queues.map((q) => presentQueue(q, serviceLevelTarget, today.get(q.queue))),
     alerts: [],
+    sources: [],
   };
 }

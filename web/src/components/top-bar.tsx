@@ -1,10 +1,15 @@
-/** The console's top bar: navigation, clock in the chosen zone, live status, language switch. */
+/**
+ * The console's top bar: navigation, telephony sources' health, clock in the chosen zone, live
+ * status, language switch.
+ */
 import { useTranslation } from 'react-i18next';
 import type { LiveStatus, LiveTransport } from '../live/live-client.js';
 import { formatClock } from '../model/format.js';
 import { UI_LANGUAGES, type UiLanguage } from '../model/language.js';
+import type { SourceHealth } from '../model/types.js';
 import type { Route } from '../router.js';
 import { LANGUAGE_NAMES } from './settings-panel.js';
+import { SourceStatus } from './source-status.js';
 
 /** Props of {@link TopBar}. */
 export interface TopBarProps {
@@ -18,6 +23,8 @@ export interface TopBarProps {
   status: LiveStatus | null;
   transport: LiveTransport;
   demo: boolean;
+  /** Telephony sources' health (empty: nothing shown). */
+  sources?: readonly SourceHealth[];
 }
 
 const ROUTES: readonly Route[] = ['floor', 'wallboard', 'reports', 'qa'];
@@ -56,7 +63,9 @@ export function TopBar(props: TopBarProps) {
           <span className="badge badge--demo" title={t('demo.hint')} data-testid="demo-badge">
             {t('demo.badge')}
           </span>
-        ) : null}
+        ) : (
+          <SourceStatus sources={props.sources ?? []} now={now} />
+        )}
         {status !== null ? (
           <span className={`live-dot live-dot--${status}`} data-testid="live-status">
             {status === 'open'
