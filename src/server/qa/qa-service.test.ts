@@ -139,6 +139,57 @@ describe.each(dialects)('QaService on $name', ({ open }) => {
     expect(detail.holds).toEqual([{ start: 8, end: 39 }]);
   });
 
+  it('takes the holds of a linked call from the stored HOLD/UNHOLD intervals', async () => {
+    // call.json without its `holds`; the connectors stored the hold 8–39 s after the answer.
+    await db.db
+      .insertInto('queue_call')
+      .values({
+        call_id: 'call-h',
+        queue: 'sales',
+        attributed_at: 1_764_896_990,
+        entered_at: 1_764_896_990,
+        outcome: 'answered',
+        wait: 10,
+        agent: 'PJSIP/1001',
+        connected_at: 1_764_897_000,
+        ended_at: 1_764_897_046,
+        talk: 46,
+        wrap_up: 0,
+        transferred: 0,
+        exit_key: null,
+        caller_id: null,
+        first_stint: 1,
+        rings: '[]',
+      })
+      .execute();
+    await db.db
+      .insertInto('call_hold')
+      .values({
+        call_id: 'call-h',
+        start_at: 1_764_897_008,
+        end_at: 1_764_897_039,
+        agent: 'PJSIP/1001',
+      })
+      .execute();
+    const call = JSON.parse(readFileSync(fixture('call.json'), 'utf8')) as Record<string, unknown>;
+    delete call.holds;
+    const { evaluations } = await qa.ingest(
+      {
+        text: JSON.stringify({ ...call, id: 'call-h' }),
+        format: 'json',
+        fileName: 'call.json',
+        meta: {},
+      },
+      reviewer,
+    );
+    const detail = await qa.detail(reviewer, evaluations[0]!.id);
+    expect(detail.holds).toEqual([{ start: 8, end: 39 }]);
+    // Scored as call.json with its own holds: E11 passes (the wait request came first).
+    const cli = await cliQa(fixture('call.json'));
+    expect(detail.automatic.checks).toEqual(cli.calls[0]!.checks);
+    expect(detail.checks.find((c) => c.id === 'E11')?.result).toBe('pass');
+  });
+
   it.each([
     ['call-zh.txt', 'text'],
     ['call-en.vtt', 'vtt'],
@@ -184,6 +235,7 @@ describe.each(dialects)('QaService on $name', ({ open }) => {
       severity: 'critical',
       agent: 'a2',
       queue: null,
+      source: null,
       since: clock,
       message: 'a2: critical QA failure (E09) on call c-prof',
     });

@@ -31,8 +31,10 @@ import {
   type Transcript,
   type TranscriptFormat,
 } from '../../core/qa/index.js';
+import { holdsFromCallStart } from '../../core/stats/holds.js';
 import { localFields } from '../../core/stats/time-zone.js';
 import type { Database, Db } from '../../db/database.js';
+import { callHolds } from '../../db/records.repository.js';
 import {
   callStints,
   getEvaluation,
@@ -305,7 +307,8 @@ export class QaService {
           startedAt: own?.startedAt ?? upload.meta.startedAt,
         };
         const link = await this.link(trx, transcript, meta, nowMs);
-        const result = scoreTranscript(transcript, this.deps.config);
+        const call = link.holds === null ? transcript : { ...transcript, holds: link.holds };
+        const result = scoreTranscript(call, this.deps.config);
         const evaluation = {
           agent: link.agent,
           queue: link.queue,
@@ -326,7 +329,7 @@ export class QaService {
             format: upload.format,
             source: transcript.source,
             started_at: link.startedAt,
-            data: JSON.stringify(transcript),
+            data: JSON.stringify(call),
             uploaded_by: by,
             created_at: nowMs,
           },
@@ -363,6 +366,7 @@ export class QaService {
     agent: string | null;
     queue: string | null;
     startedAt: number;
+    holds: { start: number; end: number }[] | null;
   }> {
     const candidate = meta.callId ?? transcript.id;
     const stints = candidate === '' ? [] : await callStints(db, candidate);
@@ -371,16 +375,25 @@ export class QaService {
     const stint = answered[answered.length - 1] ?? stints[stints.length - 1];
     const agentName = meta.agent ?? stint?.agent ?? null;
     const first = answered[0] ?? stints[0];
+    const startedAt =
+      meta.startedAt ??
+      first?.connected_at ??
+      first?.entered_at ??
+      first?.attributed_at ??
+      nowMs / 1000;
+    // Holds: the transcript's own, else the call's stored HOLD/UNHOLD intervals (live connectors),
+    // in seconds from the answer (the recording's start).
+    let holds: { start: number; end: number }[] | null = null;
+    if (stint !== undefined && (transcript.holds === undefined || transcript.holds.length === 0)) {
+      const stored = await callHolds(db, candidate);
+      if (stored.length > 0) holds = holdsFromCallStart(stored, first?.connected_at ?? startedAt);
+    }
     return {
       callId: stint !== undefined ? candidate : (meta.callId ?? null),
       agent: agentName === null ? null : this.agentIdOf(agentName),
       queue: meta.queue ?? stint?.queue ?? null,
-      startedAt:
-        meta.startedAt ??
-        first?.connected_at ??
-        first?.entered_at ??
-        first?.attributed_at ??
-        nowMs / 1000,
+      startedAt,
+      holds,
     };
   }
 
