@@ -27,6 +27,9 @@ import { ping } from '../db/ingest.repository.js';
 import { AppError, errorBody } from './errors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
 import type { LiveHub } from './live/live-hub.js';
+import { PeopleDirectory } from './people/directory.js';
+import { registerPeopleRoutes } from './people/people-routes.js';
+import { PeopleService } from './people/people-service.js';
 import { computeReport, reportSettings } from './reports/report-service.js';
 import { toCsv, toXlsx } from './reports/report-format.js';
 import {
@@ -45,6 +48,11 @@ export interface AppDeps {
   /** The ingest service (null: reports only, no live floor). */
   readonly ingest: IngestService | null;
   readonly hub: LiveHub;
+  /**
+   * The people directory (shared with the live engine's aliases and the hub); loaded from the
+   * database when not given.
+   */
+  readonly people?: PeopleDirectory;
   readonly mode: 'live' | 'demo';
   /** KPI settings of reports (the server's `--sl-threshold`, …). */
   readonly settings: StatsSettings;
@@ -309,6 +317,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return body;
     },
   );
+
+  const people = deps.people ?? (await PeopleDirectory.load(deps.database.db));
+  await registerPeopleRoutes(app, new PeopleService(deps.database.db, people, now));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

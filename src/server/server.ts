@@ -14,6 +14,8 @@ import { loadAliases, type ServerConfig } from './config.js';
 import { DemoSource } from './ingest/demo-source.js';
 import { IngestService, type SourceSpec } from './ingest/ingest-service.js';
 import { LiveHub } from './live/live-hub.js';
+import { seedDemoPeople } from './people/demo-people.js';
+import { PeopleDirectory } from './people/directory.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -45,13 +47,21 @@ export function settingsOf(config: ServerConfig): StatsSettings {
  * @throws ConfigError (bad alias file), database errors, or a listen error (port in use)
  */
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
-  const aliases = loadAliases(config.agents);
+  const fileAliases = loadAliases(config.agents);
   const database = await openDatabase({ path: config.db, url: config.databaseUrl });
   const applied = await migrateToLatest(database.db, database.schema);
   logger.info({ database: database.location, migrations: applied }, 'database ready');
 
   const demo = config.demo || config.queueLog === null;
   const mode = demo ? 'demo' : 'live';
+  if (demo) {
+    const seeded = await seedDemoPeople(database.db, Date.now());
+    if (seeded > 0) logger.info({ people: seeded }, 'demo people created (password: demo)');
+  }
+  // The register merged with --agents (register wins); the engine reads this one live map, which
+  // the directory updates in place when the register changes (docs/people.md).
+  const people = await PeopleDirectory.load(database.db, fileAliases);
+  const aliases = people.aliases();
   const settings = settingsOf(config);
   const sources: SourceSpec[] = [];
   if (config.queueLog !== null && !config.demo) {
@@ -103,6 +113,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     mode,
     serviceLevelTarget: config.slTarget,
     alerts: config.alerts,
+    people,
   });
   await ingest.start();
 
@@ -110,6 +121,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     database,
     ingest,
     hub,
+    people,
     mode,
     settings,
     webRoot: config.webRoot,

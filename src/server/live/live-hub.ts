@@ -17,6 +17,7 @@ import {
   presentAgent,
   presentFloor,
   presentQueue,
+  type AgentNames,
   type AlertPayload,
   type FloorPayload,
 } from './floor-presenter.js';
@@ -49,6 +50,8 @@ export interface LiveHubOptions {
   /** How stale today's KPIs may be in live messages, ms (default 2000). */
   readonly todayRefreshMs?: number;
   readonly now?: () => number;
+  /** The people directory (names, teams, member names of agents); none: agent ids only. */
+  readonly people?: AgentNames | null;
 }
 
 /** The hub. */
@@ -92,6 +95,7 @@ export class LiveHub {
         this.options.mode,
         this.options.serviceLevelTarget,
         this.today(engine, now, true),
+        this.options.people ?? null,
       ),
       alerts: this.alerts.map((a) => presentAlert(a, lang)),
     };
@@ -162,7 +166,10 @@ export class LiveHub {
     const now = this.now();
     const floor = engine.floorState;
     for (const agent of changes.agents) {
-      this.send({ type: 'agent', data: presentAgent(floor.agentView(agent, now)) });
+      this.send({
+        type: 'agent',
+        data: presentAgent(floor.agentView(agent, now), this.options.people ?? null),
+      });
     }
     if (changes.queues.length > 0) {
       const today = this.today(engine, now, false);
