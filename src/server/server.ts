@@ -14,7 +14,7 @@ import { loadAliases, type ServerConfig } from './config.js';
 import { DemoSource } from './ingest/demo-source.js';
 import { IngestService, type SourceSpec } from './ingest/ingest-service.js';
 import { LiveHub } from './live/live-hub.js';
-import { seedDemoPeople } from './people/demo-people.js';
+import { demoUsers, seedDemoPeople } from './people/demo-people.js';
 import { PeopleDirectory } from './people/directory.js';
 
 /** A running server. */
@@ -126,6 +126,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     settings,
     webRoot: config.webRoot,
     logger,
+    adminToken: config.adminToken,
+    secureCookies: config.secureCookies,
+    demoUsers: demo ? demoUsers() : null,
   });
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, docs: `${url}/api/docs`, mode }, 'callfloor serving');

@@ -98,7 +98,9 @@ describe.each(dialects)('the people directory on $name', ({ open }) => {
       const result = await h.ingest.submit(events(lines));
       expect(result.accepted).toBeGreaterThan(900);
 
-      const floor = (await h.app.inject('/api/floor')).json<{ agents: AgentPayload[] }>();
+      const floor = (await h.inject({ url: '/api/floor', headers: h.manager })).json<{
+        agents: AgentPayload[];
+      }>();
       const ids = floor.agents.map((a) => a.agent);
       expect(ids).toContain('1127');
       expect(ids).not.toContain('Agent/1127');
@@ -121,7 +123,7 @@ describe.each(dialects)('the people directory on $name', ({ open }) => {
       const a2 = byName.get('Local/1127@callback-agent');
       expect(a1).toBeDefined();
       expect(a2).toBeDefined();
-      const report = (await h.app.inject('/api/reports/agents')).json<{
+      const report = (await h.inject({ url: '/api/reports/agents', headers: h.manager })).json<{
         agents: { agent: string; answered: number; ringNoAnswer: number }[];
       }>();
       const rows = report.agents.filter((a) => a.agent.includes('1127'));
@@ -147,7 +149,7 @@ describe.each(dialects)('the people directory on $name', ({ open }) => {
     let agents = h.hub.floor().agents;
     expect(agents.map((a) => a.agent)).toEqual(['PJSIP/2001']);
 
-    const put = await h.app.inject({
+    const put = await h.inject({
       method: 'PUT',
       url: '/api/people/p2001/member-names',
       payload: { memberNames: ['PJSIP/2001'] },

@@ -2,6 +2,7 @@ import { verify } from '@node-rs/argon2';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../core/people/access.js';
 import { getPerson, listMemberNames, listPeople } from '../../db/people.repository.js';
+import { createTestUser, signIn } from '../../test-support/auth.js';
 import { testDialects, type TestDatabase } from '../../test-support/databases.js';
 import { AppError } from '../errors.js';
 import { PeopleDirectory } from './directory.js';
@@ -46,7 +47,7 @@ async function start(
 }
 
 async function importCsv(h: PeopleHarness, kind: string, csv: string) {
-  return h.app.inject({
+  return h.inject({
     method: 'POST',
     url: `/api/import/${kind}`,
     headers: { 'content-type': 'text/csv' },
@@ -86,7 +87,7 @@ describe.each(dialects)('people routes on $name', ({ open }) => {
       'id,label,site,ip_address,equipment,user\nS-1,Row 1 seat 1,tpe,10.0.4.12,PC 12|headset H-340,1127\nS-2,Row 1 seat 2,khh,,,\n',
     );
     expect(seats.json()).toEqual({ kind: 'seats', created: 2, updated: 0, sitesCreated: 1 });
-    const list = (await h.app.inject('/api/seats')).json<{ seats: unknown[] }>();
+    const list = (await h.inject('/api/seats')).json<{ seats: unknown[] }>();
     expect(list.seats).toEqual([
       {
         id: 'S-1',
@@ -217,13 +218,13 @@ describe.each(dialects)('people routes on $name', ({ open }) => {
 
   it('creates, changes and lists people, teams, sites and seats through the API', async () => {
     const { h, db } = await start(open);
-    const site = await h.app.inject({
+    const site = await h.inject({
       method: 'POST',
       url: '/api/sites',
       payload: { id: 'tpe', name: 'Taipei', timeZone: 'Asia/Taipei' },
     });
     expect(site.statusCode).toBe(201);
-    const badZone = await h.app.inject({
+    const badZone = await h.inject({
       method: 'PATCH',
       url: '/api/sites/tpe',
       payload: { timeZone: 'Mars/Olympus' },
@@ -231,7 +232,7 @@ describe.each(dialects)('people routes on $name', ({ open }) => {
     expect(badZone.statusCode).toBe(400);
     expect(badZone.json<{ error: { field: string } }>().error.field).toBe('timeZone');
 
-    const lead = await h.app.inject({
+    const lead = await h.inject({
       method: 'POST',
       url: '/api/people',
       payload: { id: 'lead-a', name: 'Lin Lead', role: 'team_lead', password: 'temporary-1' },
@@ -245,7 +246,7 @@ describe.each(dialects)('people routes on $name', ({ open }) => {
     expect(lead.body).not.toContain('argon2');
     expect(lead.body).not.toContain('temporary-1');
 
-    const team = await h.app.inject({
+    const team = await h.inject({
       method: 'POST',
       url: '/api/teams',
       payload: { id: 'A', name: 'Team A', siteId: 'tpe', leadId: 'lead-a' },
@@ -253,7 +254,7 @@ describe.each(dialects)('people routes on $name', ({ open }) => {
     expect(team.statusCode).toBe(201);
     expect(team.json()).toEqual({ id: 'A', name: 'Team A', siteId: 'tpe', leadId: 'lead-a' });
 
-    const agent = await h.app.inject({
+    const agent = await h.inject({
       method: 'POST',
       url: '/api/people',
       payload: {
@@ -271,34 +272,34 @@ describe.each(dialects)('people routes on $name', ({ open }) => {
       hasPassword: false,
     });
 
-    const dup = await h.app.inject({
+    const dup = await h.inject({
       method: 'POST',
       url: '/api/people',
       payload: { id: '1127', name: 'Again', role: 'agent' },
     });
     expect(dup.statusCode).toBe(409);
-    const noTeam = await h.app.inject({
+    const noTeam = await h.inject({
       method: 'POST',
       url: '/api/people',
       payload: { id: '1128', name: 'X', role: 'agent', teamId: 'nope' },
     });
     expect(noTeam.statusCode).toBe(400);
     expect(noTeam.json<{ error: { field: string } }>().error.field).toBe('teamId');
-    const taken = await h.app.inject({
+    const taken = await h.inject({
       method: 'POST',
       url: '/api/people',
       payload: { id: '1128', name: 'X', role: 'agent', memberNames: ['Agent/1127'] },
     });
     expect(taken.statusCode).toBe(409);
     expect(taken.json<{ error: { field: string } }>().error.field).toBe('memberNames[0]');
-    const shortPassword = await h.app.inject({
+    const shortPassword = await h.inject({
       method: 'POST',
       url: '/api/people',
       payload: { id: '1128', name: 'X', role: 'agent', password: 'short' },
     });
     expect(shortPassword.statusCode).toBe(400);
 
-    const patched = await h.app.inject({
+    const patched = await h.inject({
       method: 'PATCH',
       url: '/api/people/1127',
       payload: { name: 'Chen Yu-ting', password: 'new-temporary' },
@@ -318,15 +319,15 @@ describe.each(dialects)('people routes on $name', ({ open }) => {
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(await verify(row.password_hash ?? '', 'new-temporary')).toBe(true);
 
-    const off = await h.app.inject({
+    const off = await h.inject({
       method: 'PATCH',
       url: '/api/people/1127',
       payload: { active: false },
     });
     expect(off.json()).toMatchObject({ active: false });
-    expect((await h.app.inject('/api/people/nobody')).statusCode).toBe(404);
+    expect((await h.inject('/api/people/nobody')).statusCode).toBe(404);
 
-    const seat = await h.app.inject({
+    const seat = await h.inject({
       method: 'POST',
       url: '/api/seats',
       payload: {
@@ -338,7 +339,7 @@ describe.each(dialects)('people routes on $name', ({ open }) => {
       },
     });
     expect(seat.statusCode).toBe(201);
-    const moved = await h.app.inject({
+    const moved = await h.inject({
       method: 'PATCH',
       url: '/api/seats/S-1',
       payload: { ipAddress: 'fe80::1' },
@@ -352,16 +353,16 @@ describe.each(dialects)('people routes on $name', ({ open }) => {
       userId: '1127',
       notes: null,
     });
-    const badIp = await h.app.inject({
+    const badIp = await h.inject({
       method: 'PATCH',
       url: '/api/seats/S-1',
       payload: { ipAddress: '999.1.1.1' },
     });
     expect(badIp.statusCode).toBe(400);
 
-    const list = (await h.app.inject('/api/people')).json<{ people: { id: string }[] }>();
+    const list = (await h.inject('/api/people')).json<{ people: { id: string }[] }>();
     expect(list.people.map((p) => p.id)).toEqual(['1127', 'lead-a']);
-    expect((await h.app.inject('/api/teams')).json()).toEqual({
+    expect((await h.inject('/api/teams')).json()).toEqual({
       teams: [{ id: 'A', name: 'Team A', siteId: 'tpe', leadId: 'lead-a' }],
     });
   });
@@ -399,5 +400,78 @@ describe.each(dialects)('people routes on $name', ({ open }) => {
       code: 'conflict',
       field: 'role',
     });
+  });
+
+  it('signed-in people: team leads read their teams only, writes need people.manage and CSRF', async () => {
+    const { h, db } = await start(open);
+    await importCsv(h, 'teams', TEAMS_CSV);
+    await createTestUser(db.db, { id: 'lead-a', role: 'team_lead' });
+    await createTestUser(db.db, { id: 'qa1', role: 'qa' });
+    await createTestUser(db.db, { id: 'adm', role: 'admin' });
+    await importCsv(h, 'teams', 'id,name,site,lead\nA,Team A,tpe,lead-a\n');
+    await importCsv(
+      h,
+      'people',
+      'id,name,role,team,email,phone,member_names\n1127,Chen,agent,A,,,\n1141,Wang,agent,B,,,\n',
+    );
+    await createTestUser(db.db, { id: 'a1', role: 'agent', teamId: 'A' });
+
+    const lead = await signIn(h.app, 'lead-a');
+    const people = await h.app.inject({ url: '/api/people', headers: lead });
+    expect(people.statusCode).toBe(200);
+    expect(people.json<{ people: { id: string }[] }>().people.map((p) => p.id)).toEqual([
+      '1127',
+      'a1',
+      'lead-a',
+    ]);
+    expect((await h.app.inject({ url: '/api/people/1141', headers: lead })).statusCode).toBe(404);
+    expect((await h.app.inject({ url: '/api/teams', headers: lead })).json()).toEqual({
+      teams: [{ id: 'A', name: 'Team A', siteId: 'tpe', leadId: 'lead-a' }],
+    });
+    const leadWrite = await h.app.inject({
+      method: 'PATCH',
+      url: '/api/people/1127',
+      headers: lead,
+      payload: { name: 'x' },
+    });
+    expect(leadWrite.statusCode).toBe(403);
+
+    const agent = await signIn(h.app, 'a1');
+    expect((await h.app.inject({ url: '/api/people', headers: agent })).statusCode).toBe(403);
+    expect((await h.app.inject('/api/people')).statusCode).toBe(401);
+
+    const qa = await signIn(h.app, 'qa1');
+    expect((await h.app.inject({ url: '/api/seats', headers: qa })).statusCode).toBe(200);
+    const qaImport = await h.app.inject({
+      method: 'POST',
+      url: '/api/import/teams',
+      headers: { ...qa, 'content-type': 'text/csv' },
+      payload: TEAMS_CSV,
+    });
+    expect(qaImport.statusCode).toBe(403);
+
+    const adm = await signIn(h.app, 'adm');
+    const noCsrf = await h.app.inject({
+      method: 'PATCH',
+      url: '/api/people/1127',
+      headers: { cookie: adm.cookie ?? '' },
+      payload: { name: 'Chen Yu-ting' },
+    });
+    expect(noCsrf.statusCode).toBe(403);
+    const ok = await h.app.inject({
+      method: 'PATCH',
+      url: '/api/people/1127',
+      headers: adm,
+      payload: { name: 'Chen Yu-ting' },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ name: 'Chen Yu-ting' });
+    const promote = await h.app.inject({
+      method: 'PATCH',
+      url: '/api/people/1127',
+      headers: adm,
+      payload: { role: 'admin' },
+    });
+    expect(promote.json()).toMatchObject({ role: 'admin' });
   });
 });

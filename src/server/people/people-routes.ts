@@ -3,19 +3,14 @@
  * the CSV imports. Thin: zod validation, {@link PeopleService}, presentation. Reads need
  * `people.view` (team leads see their teams), writes and imports `people.manage`.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HUMAN_ROLES, type Principal } from '../../core/people/access.js';
+import { HUMAN_ROLES } from '../../core/people/access.js';
 import { errorBody } from '../errors.js';
 import { ErrorResponse } from '../schemas.js';
 import { ID_PATTERN, ID_REASON, IMPORT_KINDS } from './people-import.js';
 import { ImportRejectedError, MIN_PASSWORD_LENGTH, type PeopleService } from './people-service.js';
-
-/** The request's principal (set by the auth plugin; absent = no plugin, e.g. some unit tests). */
-function principalOf(request: FastifyRequest): Principal | null {
-  return (request as unknown as { principal?: Principal | null }).principal ?? null;
-}
 
 const Id = z.string().regex(ID_PATTERN, ID_REASON);
 const Text = z.string().trim().min(1).max(200);
@@ -150,7 +145,7 @@ export async function registerPeopleRoutes(
           response: { 200: z.object({ people: z.array(PersonResponse) }) },
         },
       },
-      async (request) => ({ people: await service.listPeople(principalOf(request)) }),
+      async (request) => ({ people: await service.listPeople(request.principal) }),
     );
 
     app.get(
@@ -163,7 +158,7 @@ export async function registerPeopleRoutes(
           response: { 200: PersonResponse, 404: ErrorResponse },
         },
       },
-      (request) => service.getPerson(principalOf(request), request.params.id),
+      (request) => service.getPerson(request.principal, request.params.id),
     );
 
     app.post(
@@ -183,7 +178,7 @@ export async function registerPeopleRoutes(
       },
       async (request, reply) => {
         const { password, ...fields } = request.body;
-        const person = await service.createPerson(principalOf(request), {
+        const person = await service.createPerson(request.principal, {
           ...fields,
           ...(password !== undefined ? { password } : {}),
         });
@@ -209,11 +204,7 @@ export async function registerPeopleRoutes(
         },
       },
       (request) =>
-        service.updatePerson(
-          principalOf(request),
-          request.params.id,
-          withoutUndefined(request.body),
-        ),
+        service.updatePerson(request.principal, request.params.id, withoutUndefined(request.body)),
     );
 
     app.put(
@@ -246,7 +237,7 @@ export async function registerPeopleRoutes(
           response: { 200: z.object({ teams: z.array(TeamResponse) }) },
         },
       },
-      async (request) => ({ teams: await service.listTeams(principalOf(request)) }),
+      async (request) => ({ teams: await service.listTeams(request.principal) }),
     );
     app.post(
       '/api/teams',
@@ -337,7 +328,7 @@ export async function registerPeopleRoutes(
           response: { 200: z.object({ seats: z.array(SeatResponse) }) },
         },
       },
-      async (request) => ({ seats: await service.listSeats(principalOf(request)) }),
+      async (request) => ({ seats: await service.listSeats(request.principal) }),
     );
     app.post(
       '/api/seats',
@@ -406,7 +397,7 @@ export async function registerPeopleRoutes(
       },
       async (request, reply) => {
         try {
-          return await service.importCsv(principalOf(request), request.params.kind, request.body);
+          return await service.importCsv(request.principal, request.params.kind, request.body);
         } catch (error) {
           if (!(error instanceof ImportRejectedError)) throw error;
           return reply.code(400).send({

@@ -7,7 +7,6 @@
  *
  * The acting principal is `null` for the CLI (the machine's operator: every right).
  */
-import { hash } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import {
   agentScope,
@@ -43,6 +42,7 @@ import {
   type Site,
   type Team,
 } from '../../db/people.repository.js';
+import { MIN_PASSWORD_LENGTH, hashPassword as argon2Hash } from '../auth/secrets.js';
 import { AppError } from '../errors.js';
 import type { PeopleDirectory } from './directory.js';
 import {
@@ -99,8 +99,8 @@ export interface ImportResult {
   readonly sitesCreated: number;
 }
 
-/** Minimum length of a password set by an admin or the CLI. */
-export const MIN_PASSWORD_LENGTH = 8;
+/** Minimum length of a password set by an admin or the CLI (the auth code's). */
+export { MIN_PASSWORD_LENGTH };
 
 /** The service. */
 export class PeopleService {
@@ -537,7 +537,7 @@ export class PeopleService {
 }
 
 /**
- * Hashes a password with argon2id (the library's defaults).
+ * Hashes a password with argon2id (src/server/auth/secrets.ts) after checking its length.
  * @throws AppError invalid_request when shorter than {@link MIN_PASSWORD_LENGTH}
  */
 export async function hashPassword(password: string): Promise<string> {
@@ -548,5 +548,5 @@ export async function hashPassword(password: string): Promise<string> {
       'password',
     );
   }
-  return hash(password);
+  return argon2Hash(password);
 }

@@ -2,9 +2,10 @@
  * Test harness of the people register: a real database, a live ingest without sources, the hub
  * and the app, all sharing one {@link PeopleDirectory} (as `serve` wires them).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
 import { defaultStatsSettings, type StatsSettings } from '../../core/stats/report.js';
+import { tokenHeaders, type AuthHeaders } from '../../test-support/auth.js';
 import type { TestDatabase } from '../../test-support/databases.js';
 import { buildApp } from '../app.js';
 import { IngestService } from '../ingest/ingest-service.js';
@@ -24,6 +25,12 @@ export interface PeopleHarness {
   readonly ingest: IngestService;
   readonly hub: LiveHub;
   readonly people: PeopleDirectory;
+  /** Bearer headers of an API token with the admin role (no person, no CSRF). */
+  readonly admin: AuthHeaders;
+  /** Bearer headers of an API token with the manager role (reads floor and reports). */
+  readonly manager: AuthHeaders;
+  /** `app.inject` as the admin token unless other headers are given. */
+  inject(options: string | InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -70,11 +77,19 @@ export async function peopleHarness(
     now: () => nowMs,
   });
   const h = hub;
+  const admin = await tokenHeaders(db.db, 'admin');
+  const manager = await tokenHeaders(db.db, 'manager');
   return {
     app,
     ingest,
     hub: h,
     people,
+    admin,
+    manager,
+    inject(options) {
+      const opts: InjectOptions = typeof options === 'string' ? { url: options } : options;
+      return app.inject({ ...opts, headers: { ...admin, ...opts.headers } });
+    },
     async close() {
       await app.close();
       await ingest.stop();
