@@ -89,6 +89,14 @@ export function emptyKpis(): QueueKpis {
   };
 }
 
+/** The register's member names of an agent, then those seen on the floor that it does not list. */
+function memberNamesOf(view: FloorAgentView, people: AgentNames | null): readonly string[] {
+  if (people === null) return view.memberNames;
+  const names = [...people.memberNames(view.agent)];
+  for (const name of view.memberNames) if (!names.includes(name)) names.push(name);
+  return names;
+}
+
 /**
  * Presents an agent view with the person's name and team.
  * @param people the people directory; without one, name = agent id, no team
@@ -100,7 +108,7 @@ export function presentAgent(view: FloorAgentView, people: AgentNames | null = n
     name: person?.name ?? view.agent,
     team: person?.teamName ?? null,
     teamId: person?.teamId ?? null,
-    memberNames: people?.memberNames(view.agent) ?? [view.agent],
+    memberNames: memberNamesOf(view, people),
   };
 }
 

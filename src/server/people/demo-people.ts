@@ -9,6 +9,7 @@ import { DEFAULT_AGENT_COUNT } from '../../core/simulation/options.js';
 import type { HumanRole } from '../../core/people/access.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { deleteSnapshot } from '../../db/ingest.repository.js';
 import {
   countPeople,
   insertPerson,
@@ -89,6 +90,8 @@ const OTHERS = [
 ] as const;
 
 const SITE_ID = 'demo';
+/** The demo engine's snapshot id (server.ts `snapshotId`). */
+const DEMO_SNAPSHOT_ID = 'demo';
 
 /** The demo agents: person id, name, team, member name. */
 function demoAgents(): { id: string; name: string; teamId: string; memberName: string }[] {
@@ -198,6 +201,9 @@ export async function seedDemoPeople(db: Kysely<Database>, nowMs: number): Promi
     }
     for (const a of agents) await replaceMemberNames(trx, a.id, [a.memberName]);
     await upsertSeats(trx, seats);
+    // A demo run before the people existed left floor rows under the member names (PJSIP/1001…):
+    // start the engine fresh so the floor shows the people only (stored records stay as they are).
+    await deleteSnapshot(trx, DEMO_SNAPSHOT_ID);
   });
   return people.length;
 }
