@@ -318,6 +318,19 @@ describe.each(dialects)('people routes on $name', ({ open }) => {
       .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(await verify(row.password_hash ?? '', 'new-temporary')).toBe(true);
+    const audit = await db.db
+      .selectFrom('audit_log')
+      .select(['action', 'target', 'detail'])
+      .where('action', 'like', 'people.%')
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => [a.action, a.target])).toEqual([
+      ['people.create', 'lead-a'],
+      ['people.create', '1127'],
+      ['people.update', '1127'],
+    ]);
+    expect(JSON.parse(audit[2]?.detail ?? '{}')).toEqual({ fields: ['name', 'password'] });
+    expect(JSON.stringify(audit)).not.toContain('temporary');
 
     const off = await h.inject({
       method: 'PATCH',

@@ -182,6 +182,10 @@ export async function registerPeopleRoutes(
           ...fields,
           ...(password !== undefined ? { password } : {}),
         });
+        request.audit('people.create', {
+          target: person.id,
+          detail: { role: person.role, teamId: person.teamId, passwordSet: password !== undefined },
+        });
         return reply.code(201).send(person);
       },
     );
@@ -203,8 +207,16 @@ export async function registerPeopleRoutes(
           },
         },
       },
-      (request) =>
-        service.updatePerson(request.principal, request.params.id, withoutUndefined(request.body)),
+      async (request) => {
+        const change = withoutUndefined(request.body);
+        const person = await service.updatePerson(request.principal, request.params.id, change);
+        // The fields changed, never the password itself.
+        request.audit('people.update', {
+          target: person.id,
+          detail: { fields: Object.keys(change) },
+        });
+        return person;
+      },
     );
 
     app.put(
@@ -223,9 +235,17 @@ export async function registerPeopleRoutes(
           },
         },
       },
-      async (request) => ({
-        memberNames: await service.setMemberNames(request.params.id, request.body.memberNames),
-      }),
+      async (request) => {
+        const memberNames = await service.setMemberNames(
+          request.params.id,
+          request.body.memberNames,
+        );
+        request.audit('people.member_names', {
+          target: request.params.id,
+          detail: { memberNames },
+        });
+        return { memberNames };
+      },
     );
 
     app.get(
@@ -397,9 +417,19 @@ export async function registerPeopleRoutes(
       },
       async (request, reply) => {
         try {
-          return await service.importCsv(request.principal, request.params.kind, request.body);
+          const result = await service.importCsv(
+            request.principal,
+            request.params.kind,
+            request.body,
+          );
+          request.audit('people.import', { target: result.kind, detail: { ...result } });
+          return result;
         } catch (error) {
           if (!(error instanceof ImportRejectedError)) throw error;
+          request.audit('people.import_rejected', {
+            target: request.params.kind,
+            detail: { problems: error.problems.length },
+          });
           return reply.code(400).send({
             ...errorBody('invalid_request', error.message, null),
             problems: error.problems,
