@@ -6,6 +6,7 @@ import { verify } from '@node-rs/argon2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.js';
 import { listMemberNames, listPeople, listTeams } from '../db/people.repository.js';
+import { sharedDataAvailable, sharedDataPath } from '../test-support/shared-data.js';
 import { main } from './main.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'callfloor-people-cli-'));
@@ -141,4 +142,50 @@ describe('callfloor user / people', () => {
       await handle.close();
     }
   });
+
+  it.runIf(sharedDataAvailable())(
+    'callfloor import maps member names through the register (pbxware queue_log)',
+    async () => {
+      const db = join(dir, 'import.db');
+      const added = await run([
+        'user',
+        'add',
+        '1127',
+        '--name',
+        'Chen',
+        '--role',
+        'agent',
+        '--no-password',
+        '--member-name',
+        'Agent/1127',
+        'Local/1127@callback-agent',
+        '--db',
+        db,
+      ]);
+      expect(added.code).toBe(0);
+      const imported = await run([
+        'import',
+        sharedDataPath('pbxware-queue-log', 'queue_log'),
+        '--tz',
+        'UTC',
+        '--db',
+        db,
+      ]);
+      expect(imported.code).toBe(0);
+      const handle = await openDatabase({ path: db, url: null });
+      try {
+        const seen = await handle.db
+          .selectFrom('agent_seen')
+          .select('agent')
+          .orderBy('agent')
+          .execute();
+        const agents = seen.map((r) => r.agent);
+        expect(agents).toContain('1127');
+        expect(agents.filter((a) => a.includes('1127'))).toEqual(['1127']);
+        expect(agents).toContain('Agent/1141');
+      } finally {
+        await handle.close();
+      }
+    },
+  );
 });
