@@ -20,6 +20,9 @@ export class PeopleDirectory implements AgentNames {
   private readonly aliasMap = new Map<string, string>();
   private agents = new Map<string, AgentInfo>();
   private names = new Map<string, string[]>();
+  /** Reloads started, and the number of the one whose view is in use. */
+  private reloads = 0;
+  private applied = 0;
 
   /**
    * @param db where the register is
@@ -44,11 +47,13 @@ export class PeopleDirectory implements AgentNames {
   }
 
   /**
-   * Reads the register again (after any change to people, teams or member names). The alias map
-   * object stays the same; its contents are replaced at once.
+   * Reads the register again. Call it after any change to people, teams or member names (the
+   * people service does; other writers of those tables must too). The alias map object stays the
+   * same; its contents are replaced at once.
    * @throws the database's error (the previous view stays in use)
    */
   async reload(): Promise<void> {
+    const seq = ++this.reloads;
     const [people, teams, mappings] = await Promise.all([
       listPeople(this.db),
       listTeams(this.db),
@@ -74,6 +79,9 @@ export class PeopleDirectory implements AgentNames {
       list.push(memberName);
       names.set(userId, list);
     }
+    // A reload started later (after a later change) wins, whichever finishes first.
+    if (seq < this.applied) return;
+    this.applied = seq;
     // From here on, synchronous: the engine sees the old or the new map, never a mix.
     this.agents = agents;
     this.names = names;
