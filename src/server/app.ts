@@ -34,6 +34,9 @@ import { IngestUnavailableError, type IngestService } from './ingest/ingest-serv
 import type { LiveHub } from './live/live-hub.js';
 import { registerSupervisorRoutes } from './supervisor/supervisor-routes.js';
 import { SupervisorService } from './supervisor/supervisor-service.js';
+import { PeopleDirectory } from './people/directory.js';
+import { registerPeopleRoutes } from './people/people-routes.js';
+import { PeopleService } from './people/people-service.js';
 import { computeReport, reportSettings } from './reports/report-service.js';
 import { toCsv, toXlsx } from './reports/report-format.js';
 import {
@@ -52,6 +55,11 @@ export interface AppDeps {
   /** The ingest service (null: reports only, no live floor). */
   readonly ingest: IngestService | null;
   readonly hub: LiveHub;
+  /**
+   * The people directory (shared with the live engine's aliases and the hub); loaded from the
+   * database when not given.
+   */
+  readonly people?: PeopleDirectory;
   readonly mode: 'live' | 'demo';
   /** KPI settings of reports (the server's `--sl-threshold`, …). */
   readonly settings: StatsSettings;
@@ -414,6 +422,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return body;
     },
   );
+
+  const people = deps.people ?? (await PeopleDirectory.load(deps.database.db));
+  await registerPeopleRoutes(app, new PeopleService(deps.database.db, people, now));
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () =>
     app.swagger(),
