@@ -125,10 +125,18 @@ export function TopBar(props: TopBarProps) {
           onClick={props.onSignOut}
           data-testid="sign-out"
           title={t('auth.signOut')}
+          aria-label={t('auth.signOut')}
         >
-          <span className="btn__icon" aria-hidden="true">
-            ⏻
-          </span>
+          <svg className="btn__svg" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+            <path
+              d="M6 2H3v12h3M10.5 4.5 14 8l-3.5 3.5M14 8H6"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.6"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
+          </svg>
           <span className="btn__text">{t('auth.signOut')}</span>
         </button>
       </div>
