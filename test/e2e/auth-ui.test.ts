@@ -135,9 +135,8 @@ describe('first start', () => {
       'Site AdminIT admin',
     );
     // Least privilege: the IT admin manages people and tokens but has no reports.
-    const nav = await page
-      .locator('.nav [data-nav]')
-      .evaluateAll((links) => links.map((l) => l.getAttribute('data-nav')));
+    const links = await page.locator('.nav [data-nav]').all();
+    const nav = await Promise.all(links.map((l) => l.getAttribute('data-nav')));
     expect(nav).toEqual(['floor', 'wallboard', 'admin', 'audit']);
 
     // The setup API is closed now that the admin exists (a request without any cookie).
