@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  auditNext,
   auditUrl,
   listOf,
   nextDay,
@@ -9,7 +10,6 @@ import {
   parseImportErrors,
   parsePeople,
   parseTokens,
-  startOfLocalDay,
   wallboardUrl,
 } from './admin.js';
 
@@ -63,6 +63,13 @@ describe('lists', () => {
       { line: 2, field: 'id', reason: 'missing' },
       { line: 4, field: 'role', reason: 'unknown role "boss"' },
     ]);
+    // The people API names them `problems`.
+    expect(
+      parseImportErrors({
+        error: { code: 'invalid_request', message: '1 row refused' },
+        problems: [{ line: 3, field: 'email', reason: 'not an e-mail address' }],
+      }),
+    ).toEqual([{ line: 3, field: 'email', reason: 'not an e-mail address' }]);
     expect(parseImportErrors({ error: { code: 'x' } })).toEqual([]);
   });
   it('tokens', () => {
@@ -116,6 +123,18 @@ describe('created tokens', () => {
       wallboardUrl: 'http://10.0.0.5:8080/wallboard?token=cf_abc',
     });
   });
+  it('the server’s wallboardPath', () => {
+    expect(
+      parseCreatedToken(
+        {
+          token: { id: 't2', name: 'TV', role: 'wallboard', status: 'active' },
+          secret: 'cf_x',
+          wallboardPath: '/wallboard?token=cf_x',
+        },
+        origin,
+      ).wallboardUrl,
+    ).toBe('http://10.0.0.5:8080/wallboard?token=cf_x');
+  });
   it('built from the origin when the server gives none; none for other roles', () => {
     expect(
       parseCreatedToken({ token: { id: 't', name: 'n', role: 'wallboard' }, secret: 'a+b' }, origin)
@@ -131,23 +150,24 @@ describe('created tokens', () => {
 });
 
 describe('audit', () => {
-  // Local midnight in Asia/Taipei (UTC+8, no DST): 2026-12-04 00:00 = 2026-12-03T16:00Z.
-  const taipeiMidnight = (day: string) => Date.parse(`${day}T00:00:00+08:00`);
-  it('the search URL: whole local days, trimmed filters, empty fields left out', () => {
+  it('the search URL: whole days in the zone, `to` exclusive, trimmed filters, empty fields left out', () => {
     expect(
       auditUrl(
-        { fromDate: '2026-12-01', toDate: '2026-12-04', actor: ' m1 ', action: 'export' },
-        taipeiMidnight,
+        { fromDate: '2026-12-01', toDate: '2026-12-04', actor: ' m1 ', action: 'export.*' },
+        'Asia/Taipei',
       ),
-    ).toBe(
-      `/api/audit?from=${Date.parse('2026-11-30T16:00:00Z')}&to=${Date.parse('2026-12-04T16:00:00Z')}&actor=m1&action=export`,
+    ).toBe('/api/audit?from=2026-12-01&to=2026-12-05&tz=Asia%2FTaipei&actor=m1&action=export.*');
+    expect(auditUrl({ fromDate: '', toDate: '', actor: '', action: '' }, 'UTC')).toBe('/api/audit');
+    expect(auditUrl({ fromDate: '', toDate: '', actor: 'a', action: '' }, 'UTC', 'csv')).toBe(
+      '/api/audit?actor=a&format=csv',
     );
-    expect(auditUrl({ fromDate: '', toDate: '', actor: '', action: '' }, taipeiMidnight)).toBe(
-      '/api/audit',
+    expect(auditUrl({ fromDate: '', toDate: '', actor: '', action: '' }, 'UTC', 'json', 41)).toBe(
+      '/api/audit?before=41',
     );
-    expect(
-      auditUrl({ fromDate: '', toDate: '', actor: 'a', action: '' }, taipeiMidnight, 'csv'),
-    ).toBe('/api/audit?actor=a&format=csv');
+  });
+  it('the next page cursor', () => {
+    expect(auditNext({ entries: [], next: 41 })).toBe(41);
+    expect(auditNext({ entries: [], next: null })).toBeNull();
   });
   it('next day across month and year ends', () => {
     expect(nextDay('2026-12-31')).toBe('2027-01-01');
@@ -194,22 +214,5 @@ describe('confidentiality', () => {
     expect(
       parseConfidentiality({ version: 2, texts: { en: 'E', 'zh-TW': '繁', 'zh-CN': '简' } }),
     ).toEqual({ version: 2, texts: { en: 'E', 'zh-TW': '繁', 'zh-CN': '简' } });
-  });
-});
-
-describe('startOfLocalDay', () => {
-  it('local midnight in fixed and DST zones', () => {
-    expect(startOfLocalDay('2026-12-04', 'Asia/Taipei')).toBe(Date.parse('2026-12-03T16:00:00Z'));
-    expect(startOfLocalDay('2026-12-04', 'UTC')).toBe(Date.parse('2026-12-04T00:00:00Z'));
-    // New York: EST (−5) in winter, EDT (−4) in summer; DST began 2026-03-08 at 02:00.
-    expect(startOfLocalDay('2026-01-15', 'America/New_York')).toBe(
-      Date.parse('2026-01-15T05:00:00Z'),
-    );
-    expect(startOfLocalDay('2026-03-09', 'America/New_York')).toBe(
-      Date.parse('2026-03-09T04:00:00Z'),
-    );
-    expect(startOfLocalDay('2026-03-08', 'America/New_York')).toBe(
-      Date.parse('2026-03-08T05:00:00Z'),
-    );
   });
 });

@@ -69,11 +69,11 @@ export interface ImportRowError {
 }
 
 /**
- * The row errors of a refused import (`400 {error:{code,message}, rows:[{line,field,reason}]}`),
- * sorted by line; an answer without rows gives none.
+ * The row errors of a refused import (`400 {error:{code,message}, problems:[{line,field,reason}]}`;
+ * `rows` also read), sorted by line; an answer without them gives none.
  */
 export function parseImportErrors(body: unknown): ImportRowError[] {
-  return listOf(body, ['rows', 'errors'])
+  return listOf(body, ['rows', 'problems', 'errors'])
     .map((raw) => {
       const r = record(raw);
       return {
@@ -117,7 +117,10 @@ export function parseTokens(body: unknown): TokenRow[] {
   });
 }
 
-/** What `POST /api/tokens` returns once: the secret and, for a wallboard token, its URL. */
+/**
+ * What `POST /api/tokens` returns once (`{token, secret, wallboardPath}`): the secret and, for a
+ * wallboard token, its absolute URL.
+ */
 export interface CreatedToken {
   id: string;
   name: string;
@@ -128,8 +131,8 @@ export interface CreatedToken {
 }
 
 /**
- * Reads `POST /api/tokens` (`{token:{id,name,role}, secret, wallboardUrl?}`). When the server
- * gives no wallboard URL for a wallboard token, it is built from `origin`.
+ * Reads `POST /api/tokens` (`{token:{id,name,role}, secret, wallboardPath | wallboardUrl}`), made
+ * absolute against `origin`. When the server gives none for a wallboard token, it is built.
  * @throws Error when the answer has no secret
  */
 export function parseCreatedToken(body: unknown, origin: string): CreatedToken {
@@ -138,7 +141,7 @@ export function parseCreatedToken(body: unknown, origin: string): CreatedToken {
   const secret = str(b.secret);
   if (secret === null) throw new Error('POST /api/tokens: no secret in the answer');
   const role = str(t.role) ?? str(b.role) ?? '';
-  const given = str(b.wallboardUrl);
+  const given = str(b.wallboardUrl) ?? str(b.wallboardPath);
   return {
     id: str(t.id) ?? str(b.id) ?? '',
     name: str(t.name) ?? str(b.name) ?? '',
@@ -158,7 +161,7 @@ export function wallboardUrl(origin: string, secret: string): string {
   return `${origin.replace(/\/+$/, '')}/wallboard?token=${encodeURIComponent(secret)}`;
 }
 
-/** The audit search form. Dates are local calendar days `YYYY-MM-DD` (empty = open). */
+/** The audit search form. Dates are calendar days `YYYY-MM-DD` (empty = open). */
 export interface AuditQuery {
   fromDate: string;
   toDate: string;
@@ -167,24 +170,32 @@ export interface AuditQuery {
 }
 
 /**
- * The audit search URL (`GET /api/audit?from&to&actor&action[&format=csv]`). `from` is the
- * start of `fromDate`, `to` the end of `toDate` (start of the next day), both as epoch ms computed
- * in the browser's time zone by `startOfDay`; empty fields are left out.
- * @param startOfDay local midnight of a `YYYY-MM-DD` day, epoch ms
+ * The audit search URL (`GET /api/audit?from&to&tz&actor&action[&before][&format=csv]`): whole
+ * days in `timeZone`, `from` inclusive and `to` the day after `toDate` (exclusive, as the API
+ * reads it); empty fields are left out. `action` may end with `*` for a prefix (`export.*`).
+ * @param before the `next` of the previous page (keyset paging), or null
  */
 export function auditUrl(
   query: AuditQuery,
-  startOfDay: (day: string) => number,
+  timeZone: string,
   format: 'json' | 'csv' = 'json',
+  before: number | null = null,
 ): string {
   const params = new URLSearchParams();
-  if (query.fromDate) params.set('from', String(startOfDay(query.fromDate)));
-  if (query.toDate) params.set('to', String(startOfDay(nextDay(query.toDate))));
+  if (query.fromDate) params.set('from', query.fromDate);
+  if (query.toDate) params.set('to', nextDay(query.toDate));
+  if (query.fromDate || query.toDate) params.set('tz', timeZone);
   if (query.actor.trim()) params.set('actor', query.actor.trim());
   if (query.action.trim()) params.set('action', query.action.trim());
+  if (before !== null) params.set('before', String(before));
   if (format !== 'json') params.set('format', format);
   const qs = params.toString();
   return qs ? `/api/audit?${qs}` : '/api/audit';
+}
+
+/** The keyset cursor of the next audit page (`next`), or null on the last page. */
+export function auditNext(body: unknown): number | null {
+  return num(record(body).next);
 }
 
 /** The calendar day after `YYYY-MM-DD`. */
@@ -247,41 +258,4 @@ export function parseConfidentiality(body: unknown): ConfidentialityTexts {
     version: num(b.version) ?? 0,
     texts: { en: str(t.en) ?? '', 'zh-TW': str(t['zh-TW']) ?? '', 'zh-CN': str(t['zh-CN']) ?? '' },
   };
-}
-
-/** Offset of `timeZone` from UTC at an instant, in ms (Taipei: +8 h). */
-function zoneOffsetMs(epochMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(epochMs);
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return asUtc - Math.floor(epochMs / 1000) * 1000;
-}
-
-/**
- * The first instant of a calendar day `YYYY-MM-DD` in an IANA time zone, epoch ms (local
- * midnight; on a day whose midnight does not exist, the first instant after the gap).
- */
-export function startOfLocalDay(day: string, timeZone: string): number {
-  const [y, m, d] = day.split('-').map(Number);
-  const wall = Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1);
-  let guess = wall - zoneOffsetMs(wall, timeZone);
-  // The offset at the guess may differ (a DST change near midnight): correct once more.
-  guess = wall - zoneOffsetMs(guess, timeZone);
-  return guess;
 }

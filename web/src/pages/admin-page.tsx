@@ -399,10 +399,9 @@ function ImportSection() {
         contentType: 'text/csv',
       });
       const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-      const count = [b.imported, b.created, b.count, b.total].find((v) => typeof v === 'number');
       setResult(
-        typeof count === 'number'
-          ? t('import.done', { count })
+        typeof b.created === 'number' && typeof b.updated === 'number'
+          ? t('import.done', { created: b.created, updated: b.updated })
           : t('import.doneNoCount', { file: file.name }),
       );
     } catch (e) {

@@ -6,13 +6,7 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
-import {
-  auditUrl,
-  parseAudit,
-  startOfLocalDay,
-  type AuditQuery,
-  type AuditRow,
-} from '../model/admin.js';
+import { auditNext, auditUrl, parseAudit, type AuditQuery, type AuditRow } from '../model/admin.js';
 import { addDays, localDate } from '../model/format.js';
 import type { UiLanguage } from '../model/language.js';
 import { useErrorText } from './auth-pages.js';
@@ -37,10 +31,10 @@ export function AuditPage({ language, timeZone, now }: AuditPageProps) {
   });
   const [query, setQuery] = useState<AuditQuery>(form);
   const [rows, setRows] = useState<AuditRow[] | null>(null);
+  const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const startOfDay = useCallback((day: string) => startOfLocalDay(day, timeZone), [timeZone]);
-  const url = useMemo(() => auditUrl(query, startOfDay), [query, startOfDay]);
-  const csvUrl = useMemo(() => auditUrl(query, startOfDay, 'csv'), [query, startOfDay]);
+  const url = useMemo(() => auditUrl(query, timeZone), [query, timeZone]);
+  const csvUrl = useMemo(() => auditUrl(query, timeZone, 'csv'), [query, timeZone]);
   const time = useMemo(
     () => new Intl.DateTimeFormat(language, { timeZone, dateStyle: 'short', timeStyle: 'medium' }),
     [language, timeZone],
@@ -51,7 +45,9 @@ export function AuditPage({ language, timeZone, now }: AuditPageProps) {
     setError(null);
     api(url)
       .then((body) => {
-        if (!cancelled) setRows(parseAudit(body));
+        if (cancelled) return;
+        setRows(parseAudit(body));
+        setNext(auditNext(body));
       })
       .catch((e: unknown) => {
         if (!cancelled) setError(errorText(e));
@@ -60,6 +56,16 @@ export function AuditPage({ language, timeZone, now }: AuditPageProps) {
       cancelled = true;
     };
   }, [url]);
+
+  const more = useCallback(() => {
+    if (next === null) return;
+    api(auditUrl(query, timeZone, 'json', next))
+      .then((body) => {
+        setRows((r) => [...(r ?? []), ...parseAudit(body)]);
+        setNext(auditNext(body));
+      })
+      .catch((e: unknown) => setError(errorText(e)));
+  }, [next, query, timeZone, errorText]);
 
   const search = (event: FormEvent) => {
     event.preventDefault();
@@ -165,6 +171,11 @@ export function AuditPage({ language, timeZone, now }: AuditPageProps) {
               </tbody>
             </table>
           </div>
+        ) : null}
+        {next !== null ? (
+          <button type="button" className="btn audit__more" onClick={more}>
+            {t('audit.more')}
+          </button>
         ) : null}
       </section>
     </main>
