@@ -119,13 +119,13 @@ export interface ServerProcess {
 }
 
 /**
- * Spawns `node bin/callfloor.js serve --db DB --queue-log LOG --port PORT` (with `env`, default
- * this process's environment) and waits until `/healthz` answers 200 (at most `timeoutMs`).
+ * Spawns `node bin/callfloor.js serve --db DB --queue-log LOG --port PORT` (no `--queue-log` when
+ * `queueLog` is null: the demo floor; with `env`, default this process's environment) and waits until `/healthz` answers 200 (at most `timeoutMs`).
  * @throws Error with the server's output when it exits early or never gets healthy
  */
 export async function startServer(
   db: string,
-  queueLog: string,
+  queueLog: string | null,
   port: number,
   extraArgs: readonly string[] = [],
   timeoutMs = 30_000,
@@ -140,8 +140,7 @@ export async function startServer(
     String(port),
     '--db',
     db,
-    '--queue-log',
-    queueLog,
+    ...(queueLog === null ? [] : ['--queue-log', queueLog]),
     '--log-level',
     'warn',
     ...extraArgs,
