@@ -151,8 +151,8 @@ function PeopleSection() {
       load();
       return null;
     } catch (e) {
-      return e instanceof ApiError && e.field !== null
-        ? `${errorText(e)} (${e.field}: ${e.message})`
+      return e instanceof ApiError && e.field !== null && !e.message.includes(e.field)
+        ? `${errorText(e)} (${e.field})`
         : errorText(e);
     }
   };
@@ -405,8 +405,10 @@ function ImportSection() {
           : t('import.doneNoCount', { file: file.name }),
       );
     } catch (e) {
-      setError(errorText(e));
-      if (e instanceof ApiError) setRows(parseImportErrors(e.body));
+      const problems = e instanceof ApiError ? parseImportErrors(e.body) : [];
+      // With a table of problems, its translated heading says it all.
+      setRows(problems);
+      setError(problems.length > 0 ? null : errorText(e));
     } finally {
       setBusy(false);
     }
@@ -435,7 +437,7 @@ function ImportSection() {
       {error !== null ? <p className="form-error">{error}</p> : null}
       {rows.length > 0 ? (
         <div className="table-wrap">
-          <p className="panel__help">{t('import.rowsTitle', { count: rows.length })}</p>
+          <p className="form-error">{t('import.rowsTitle', { count: rows.length })}</p>
           <table className="table table--left" data-testid="import-errors">
             <thead>
               <tr>
