@@ -186,9 +186,9 @@ function PeopleSection() {
                 <th>{t('auth.id')}</th>
                 <th>{t('people.name')}</th>
                 <th>{t('people.role')}</th>
-                <th>{t('people.team')}</th>
-                <th>{t('people.email')}</th>
-                <th>{t('people.status')}</th>
+                <th className="hide-phone">{t('people.team')}</th>
+                <th className="hide-phone">{t('people.email')}</th>
+                <th className="hide-phone">{t('people.status')}</th>
                 <th />
               </tr>
             </thead>
@@ -200,9 +200,11 @@ function PeopleSection() {
                   </td>
                   <td>{p.name}</td>
                   <td>{t(`roles.${p.role}`, { defaultValue: p.role })}</td>
-                  <td>{p.teamId ?? '—'}</td>
-                  <td>{p.email ?? '—'}</td>
-                  <td>{p.active ? t('people.active') : t('people.inactive')}</td>
+                  <td className="hide-phone">{p.teamId ?? '—'}</td>
+                  <td className="hide-phone">{p.email ?? '—'}</td>
+                  <td className="hide-phone">
+                    {p.active ? t('people.active') : t('people.inactive')}
+                  </td>
                   <td>
                     <button
                       type="button"
