@@ -6,9 +6,11 @@
  *    confidentiality text and reaches the floor; the navigation follows the admin's permissions;
  * 2. a person signs in (a wrong password first: one generic message), accepts the confidentiality
  *    text and reaches the floor; the acceptance is recorded; sign-out returns to the sign-in page;
- * 3. a wallboard token URL opens the wallboard and nothing else: `/` and `/reports` show no data
+ * 3. a temporary password is changed before anything else; a session ended mid-work returns to
+ *    the sign-in page;
+ * 4. a wallboard token URL opens the wallboard and nothing else: `/` and `/reports` show no data
  *    and the API answers 403;
- * 4. screenshots of the sign-in, confidentiality and admin pages in en / zh-TW / zh-CN at desktop
+ * 5. screenshots of the sign-in, confidentiality and admin pages in en / zh-TW / zh-CN at desktop
  *    and phone sizes in test-results/screenshots/.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -209,6 +211,55 @@ describe('sign-in', () => {
     const after = await page.evaluate(async () => (await fetch('/api/auth/me')).status);
     expect(after).toBe(401);
     expect(errors).toEqual([]);
+    await ctx.close();
+  });
+});
+
+describe('temporary password and ended sessions', () => {
+  it('a temporary password is changed before anything else', async () => {
+    await addPerson(db, {
+      id: 'qa-1',
+      name: 'Quinn QA',
+      role: 'qa',
+      password: 'temporary-123',
+      mustChangePassword: true,
+    });
+    const ctx = await newContext('en-US', 'UTC', 1440, 900);
+    const page = await ctx.newPage();
+    const errors = pageErrors(page);
+    await page.goto(`${base()}/`);
+    await page.waitForSelector('[data-testid="login-page"]', { timeout: WAIT_MS });
+    await page.fill('input[name="id"]', 'qa-1');
+    await page.fill('input[name="password"]', 'temporary-123');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-testid="password-page"]', { timeout: WAIT_MS });
+
+    // A wrong current password is named as such; then the change opens the floor.
+    await page.fill('input[name="current"]', 'wrong-one-123');
+    await page.fill('input[name="next"]', 'my-own-password-9');
+    await page.fill('input[name="confirm"]', 'my-own-password-9');
+    await page.click('[data-testid="password-form"] button[type="submit"]');
+    await page.waitForSelector('[data-testid="password-form"] .auth-error', { timeout: WAIT_MS });
+    expect(await page.locator('[data-testid="password-form"] .auth-error').textContent()).toBe(
+      'The current password is wrong.',
+    );
+    await page.fill('input[name="current"]', 'temporary-123');
+    await page.click('[data-testid="password-form"] button[type="submit"]');
+    await page.waitForSelector('[data-agent="PJSIP/1001"]', { timeout: WAIT_MS });
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
+  it('a session that ends mid-work returns to the sign-in page', async () => {
+    const ctx = await newContext('en-US', 'UTC', 1440, 900);
+    await signIn(ctx, base(), 'qa-1', 'my-own-password-9');
+    const page = await ctx.newPage();
+    await page.goto(`${base()}/`);
+    await page.waitForSelector('[data-agent="PJSIP/1001"]', { timeout: WAIT_MS });
+    // The session cookie goes (as when it expires or is signed out elsewhere).
+    await ctx.clearCookies();
+    await page.click('.nav [data-nav="reports"]');
+    await page.waitForSelector('[data-testid="login-page"]', { timeout: WAIT_MS });
     await ctx.close();
   });
 });
