@@ -9,7 +9,7 @@
  * `POST /api/auth/login`, so the context's cookie jar holds the HTTP-only session cookie.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,12 +51,44 @@ function mtimeOf(path: string): number {
   return existsSync(path) ? statSync(path).mtimeMs : 0;
 }
 
+/** Sleeps synchronously (the build below is synchronous too). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /**
  * Builds `dist/` (tsc) and `dist/web` (vite) when their outputs are older than their sources.
+ * The e2e files run in parallel: a lock directory (`dist/.e2e-build.lock`, created atomically)
+ * lets one of them build while the others wait and then find the build fresh. A lock older than
+ * 10 minutes is taken as left by a killed run and removed.
  * @returns which parts were rebuilt
- * @throws when a build fails (the compiler output is in the error)
+ * @throws when a build fails (the compiler output is in the error), or after 10 minutes waiting
  */
 export function ensureBuilt(): { server: boolean; web: boolean } {
+  const lock = join(ROOT, 'dist', '.e2e-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (Date.now() - mtimeOf(lock) > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) {
+        throw new Error(`e2e build lock ${lock} held for 10 minutes`, { cause: error });
+      }
+      sleepSync(200);
+    }
+  }
+  try {
+    return buildIfStale();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function buildIfStale(): { server: boolean; web: boolean } {
   const isSource = (p: string): boolean => /\.tsx?$/.test(p) && !p.endsWith('.test.ts');
   const serverStale =
     mtimeOf(join(ROOT, 'dist/cli/main.js')) < newestMtime(join(ROOT, 'src'), isSource) ||
