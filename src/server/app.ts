@@ -80,7 +80,17 @@ export interface AppDeps {
 }
 
 /** SPA routes served with the UI's index.html. */
-const SPA_ROUTES = ['/wallboard', '/reports', '/floor', '/agents', '/qa', '/settings'];
+const SPA_ROUTES = [
+  '/wallboard',
+  '/reports',
+  '/floor',
+  '/agents',
+  '/qa',
+  '/settings',
+  '/admin',
+  '/audit',
+  '/account',
+];
 
 /** The requester's language: `?lang=`, else the first Accept-Language tag, else English. */
 function localeOf(lang: string | undefined, acceptLanguage: string | undefined): string | null {
