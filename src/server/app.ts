@@ -12,7 +12,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyError } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -37,6 +37,9 @@ import { qaRoutes } from './qa/qa-routes.js';
 import { QaService } from './qa/qa-service.js';
 import { registerSupervisorRoutes } from './supervisor/supervisor-routes.js';
 import { SupervisorService } from './supervisor/supervisor-service.js';
+import { PeopleDirectory } from './people/directory.js';
+import { registerPeopleRoutes } from './people/people-routes.js';
+import { PeopleService } from './people/people-service.js';
 import { computeReport, reportSettings } from './reports/report-service.js';
 import { toCsv, toXlsx } from './reports/report-format.js';
 import {
@@ -55,6 +58,11 @@ export interface AppDeps {
   /** The ingest service (null: reports only, no live floor). */
   readonly ingest: IngestService | null;
   readonly hub: LiveHub;
+  /**
+   * The people directory (shared with the live engine's aliases and the hub); loaded from the
+   * database when not given.
+   */
+  readonly people?: PeopleDirectory;
   readonly mode: 'live' | 'demo';
   /** KPI settings of reports (the server's `--sl-threshold`, …). */
   readonly settings: StatsSettings;
@@ -83,7 +91,17 @@ export interface AppDeps {
 }
 
 /** SPA routes served with the UI's index.html. */
-const SPA_ROUTES = ['/wallboard', '/reports', '/floor', '/agents', '/qa', '/settings'];
+const SPA_ROUTES = [
+  '/wallboard',
+  '/reports',
+  '/floor',
+  '/agents',
+  '/qa',
+  '/settings',
+  '/admin',
+  '/audit',
+  '/account',
+];
 
 /** The requester's language: `?lang=`, else the first Accept-Language tag, else English. */
 function localeOf(lang: string | undefined, acceptLanguage: string | undefined): string | null {
@@ -117,7 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : (Fastify({
           loggerInstance: deps.logger,
           bodyLimit,
-          disableRequestLogging: true,
+          logController: new LogController({ disableRequestLogging: true }),
         }) as unknown as FastifyInstance);
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -426,11 +444,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
+  const people = deps.people ?? (await PeopleDirectory.load(deps.database.db));
+  await registerPeopleRoutes(app, new PeopleService(deps.database.db, people, now));
+
   const qa = new QaService({
     db: deps.database.db,
     config: deps.qa?.config ?? compileQaConfig(),
-    teamOf: deps.qa?.teamOf ?? (() => null),
-    ...(deps.qa?.agentIdOf !== undefined ? { agentIdOf: deps.qa.agentIdOf } : {}),
+    teamOf: deps.qa?.teamOf ?? ((agentId) => people.agent(agentId)?.teamId ?? null),
+    agentIdOf:
+      deps.qa?.agentIdOf ?? ((memberName) => people.aliases().get(memberName) ?? memberName),
     alerts: deps.hub,
     timeZone: deps.settings.timeZone,
     now,

@@ -17,6 +17,8 @@ import { ConnectorRegistry, connectorSpecs } from './ingest/connectors.js';
 import { DemoSource } from './ingest/demo-source.js';
 import { IngestService, type SourceSpec } from './ingest/ingest-service.js';
 import { LiveHub } from './live/live-hub.js';
+import { demoUsers, seedDemoPeople } from './people/demo-people.js';
+import { PeopleDirectory } from './people/directory.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -63,7 +65,7 @@ export async function startServer(
   logger: Logger,
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  const aliases = loadAliases(config.agents);
+  const fileAliases = loadAliases(config.agents);
   const qaConfig = loadSiteQaConfig(config.qaConfig);
   const database = await openDatabase({ path: config.db, url: config.databaseUrl });
   const applied = await migrateToLatest(database.db, database.schema);
@@ -73,6 +75,14 @@ export async function startServer(
     config.queueLog !== null || config.ami !== null || config.freeswitch !== null;
   const demo = config.demo || !hasLiveSource;
   const mode = demo ? 'demo' : 'live';
+  if (demo) {
+    const seeded = await seedDemoPeople(database.db, Date.now());
+    if (seeded > 0) logger.info({ people: seeded }, 'demo people created (password: demo)');
+  }
+  // The register merged with --agents (register wins); the engine reads this one live map, which
+  // the directory updates in place when the register changes (docs/people.md).
+  const people = await PeopleDirectory.load(database.db, fileAliases);
+  const aliases = people.aliases();
   const settings = settingsOf(config);
   const sources: SourceSpec[] = [];
   const connectors = new ConnectorRegistry();
@@ -144,6 +154,7 @@ export async function startServer(
     openingHours: config.openingHours,
     timeZone: config.tz,
     ...(options.now === undefined ? {} : { now: options.now }),
+    people,
   });
   await ingest.start();
 
@@ -151,6 +162,7 @@ export async function startServer(
     database,
     ingest,
     hub,
+    people,
     mode,
     settings,
     webRoot: config.webRoot,
@@ -159,8 +171,8 @@ export async function startServer(
     adminToken: config.adminToken,
     connectors,
     secureCookies: config.secureCookies,
-    demoUsers: null,
-    qa: { config: qaConfig, agentIdOf: (memberName) => aliases.get(memberName) ?? memberName },
+    demoUsers: demo ? demoUsers() : null,
+    qa: { config: qaConfig },
   });
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, docs: `${url}/api/docs`, mode }, 'callfloor serving');

@@ -4,7 +4,6 @@
 import { useEffect, useReducer, useState } from 'react';
 import { LiveClient, type LiveStatus, type LiveTransport } from './live/live-client.js';
 import { applyLiveMessage, EMPTY_FLOOR, type FloorState } from './model/floor-state.js';
-import { accessOf, NO_ACCESS, type Access } from './model/supervisor.js';
 import type { LiveMessage } from './model/types.js';
 
 /**
@@ -57,25 +56,4 @@ export function useLiveFloor(): LiveFloor {
     return () => client.close();
   }, []);
   return { floor, status, transport, loaded: floor.loaded };
-}
-
-/**
- * The signed-in principal's permissions and CSRF token (`GET /api/auth/me`, once); no access when
- * nobody is signed in or the request fails.
- */
-export function useAccess(): Access {
-  const [access, setAccess] = useState<Access>(NO_ACCESS);
-  useEffect(() => {
-    let live = true;
-    void fetch('/api/auth/me', { headers: { accept: 'application/json' } })
-      .then(async (res) => (res.ok ? accessOf(await res.json()) : NO_ACCESS))
-      .catch(() => NO_ACCESS)
-      .then((a) => {
-        if (live) setAccess(a);
-      });
-    return () => {
-      live = false;
-    };
-  }, []);
-  return access;
 }

@@ -22,6 +22,7 @@ import {
   presentAgent,
   presentFloor,
   presentQueue,
+  type AgentNames,
   type AlertPayload,
   type FloorPayload,
   type SourcePayload,
@@ -68,6 +69,8 @@ export interface LiveHubOptions {
   /** IANA zone of the opening hours (default UTC). */
   readonly timeZone?: string;
   readonly now?: () => number;
+  /** The people directory (names, teams, member names of agents); none: agent ids only. */
+  readonly people?: AgentNames | null;
 }
 
 /** The hub. */
@@ -139,6 +142,7 @@ export class LiveHub {
         this.options.mode,
         this.options.serviceLevelTarget,
         this.today(engine, now, true),
+        this.options.people ?? null,
       ),
       alerts: this.openAlerts().map((a) => presentAlert(a, lang)),
       sources: this.sourcesNow(),
@@ -254,7 +258,10 @@ export class LiveHub {
     const now = this.now();
     const floor = engine.floorState;
     for (const agent of changes.agents) {
-      this.send({ type: 'agent', data: presentAgent(floor.agentView(agent, now)) });
+      this.send({
+        type: 'agent',
+        data: presentAgent(floor.agentView(agent, now), this.options.people ?? null),
+      });
     }
     if (changes.queues.length > 0) {
       const today = this.today(engine, now, false);

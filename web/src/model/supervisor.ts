@@ -51,13 +51,3 @@ export function actionRequest(
       return { url: `${base}/spy`, body: { mode: action.mode } };
   }
 }
-
-/** Reads `GET /api/auth/me`'s body; anything else gives {@link NO_ACCESS}. */
-export function accessOf(body: unknown): Access {
-  if (typeof body !== 'object' || body === null) return NO_ACCESS;
-  const b = body as { permissions?: unknown; csrfToken?: unknown };
-  const permissions = Array.isArray(b.permissions)
-    ? b.permissions.filter((p): p is string => typeof p === 'string')
-    : [];
-  return { permissions, csrfToken: typeof b.csrfToken === 'string' ? b.csrfToken : null };
-}
