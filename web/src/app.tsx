@@ -133,7 +133,7 @@ export function App({ me, settings, onSettings, onLanguage, onSignOut, recheck }
         <AuditPage language={settings.language} timeZone={settings.timeZone} now={serverNow} />
       ) : null}
       {allowed && route === 'account' ? <AccountPage me={me} /> : null}
-      {allowed && route === 'qa' ? <QaPage settings={settings} /> : null}
+      {allowed && route === 'qa' ? <QaPage me={me} settings={settings} /> : null}
       {settingsOpen ? (
         <SettingsPanel
           settings={settings}

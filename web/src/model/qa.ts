@@ -1,7 +1,8 @@
 /**
  * Call QA in the UI: the shapes of `/api/qa/*` (docs/qa.md "In the server") and the requests the
- * QA page makes. Writes send the CSRF token of `GET /api/auth/me` when there is one.
+ * QA page makes (through `api()`: session cookie, CSRF token on writes).
  */
+import { api } from '../api.js';
 
 /** A check id of the automatic checks, in the order of qa.md's table. */
 export const CHECK_IDS = [
@@ -106,58 +107,6 @@ export interface EvaluationDetail extends EvaluationSummary {
   }[];
 }
 
-/** The signed-in person as the QA page needs it (from `GET /api/auth/me`). */
-export interface Me {
-  userId: string | null;
-  permissions: string[];
-  csrfToken: string | null;
-}
-
-/** An API error with its message. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, {
-    ...init,
-    credentials: 'same-origin',
-    headers: { accept: 'application/json', ...(init.headers ?? {}) },
-  });
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const detail =
-      typeof body === 'object' && body !== null && 'error' in body
-        ? (body as { error?: { message?: unknown } }).error?.message
-        : undefined;
-    throw new ApiError(res.status, typeof detail === 'string' ? detail : `HTTP ${res.status}`);
-  }
-  return body as T;
-}
-
-/** The signed-in person, or an anonymous one when there is no session. */
-export async function fetchMe(): Promise<Me> {
-  try {
-    const me = await request<{
-      user?: { id?: string } | null;
-      permissions?: string[];
-      csrfToken?: string;
-    }>('/api/auth/me');
-    return {
-      userId: me.user?.id ?? null,
-      permissions: me.permissions ?? [],
-      csrfToken: me.csrfToken ?? null,
-    };
-  } catch {
-    return { userId: null, permissions: [], csrfToken: null };
-  }
-}
-
 /** The evaluation list (newest call first). */
 export async function fetchEvaluations(
   filter: { agent?: string; check?: string } = {},
@@ -165,32 +114,27 @@ export async function fetchEvaluations(
   const params = new URLSearchParams({ limit: '200' });
   if (filter.agent) params.set('agent', filter.agent);
   if (filter.check) params.set('check', filter.check);
-  const body = await request<{ evaluations: EvaluationSummary[] }>(
-    `/api/qa/evaluations?${params.toString()}`,
-  );
+  const body = (await api(`/api/qa/evaluations?${params.toString()}`)) as {
+    evaluations: EvaluationSummary[];
+  };
   return body.evaluations;
 }
 
 /** One evaluation. */
-export function fetchEvaluation(id: number): Promise<EvaluationDetail> {
-  return request<EvaluationDetail>(`/api/qa/evaluations/${id}`);
+export async function fetchEvaluation(id: number): Promise<EvaluationDetail> {
+  return (await api(`/api/qa/evaluations/${id}`)) as EvaluationDetail;
 }
 
-/** A review action on an evaluation (`override`, `scorecard`, `ack`, `appeal`, …). */
-export function postAction(
-  me: Me,
+/** A review action on an evaluation (`override`, `scorecard`, `ack`, `appeal`, …); sends the CSRF token. */
+export async function postAction(
   id: number,
   action: 'override' | 'scorecard' | 'ack' | 'appeal' | 'appeal/decision' | 'violation',
   body: unknown = {},
 ): Promise<EvaluationDetail> {
-  return request<EvaluationDetail>(`/api/qa/evaluations/${id}/${action}`, {
+  return (await api(`/api/qa/evaluations/${id}/${action}`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(me.csrfToken !== null ? { 'x-csrf-token': me.csrfToken } : {}),
-    },
-    body: JSON.stringify(body),
-  });
+    body,
+  })) as EvaluationDetail;
 }
 
 /** `0.875` → `88`; null → `–`. */

@@ -12,21 +12,22 @@ import {
   evaluationIdOf,
   fetchEvaluation,
   fetchEvaluations,
-  fetchMe,
   postAction,
   scorePercent,
   type CheckId,
   type EvaluationDetail,
   type EvaluationSummary,
   type ManualItem,
-  type Me,
   type Outcome,
 } from '../model/qa.js';
+import type { Me } from '../model/auth.js';
 import type { ConsoleSettings } from '../model/settings.js';
 import './qa.css';
 
 /** Props of {@link QaPage}. */
 export interface QaPageProps {
+  /** The signed-in principal (permissions decide the forms shown; the server enforces them). */
+  me: Me;
   settings: ConsoleSettings;
 }
 
@@ -41,9 +42,8 @@ function OutcomeBadge({ result }: { result: Outcome }) {
 }
 
 /** The QA page: `/qa` (list) and `/qa/<id>` (list and review). */
-export function QaPage({ settings }: QaPageProps) {
+export function QaPage({ me, settings }: QaPageProps) {
   const { t } = useTranslation();
-  const [me, setMe] = useState<Me | null>(null);
   const [list, setList] = useState<EvaluationSummary[]>([]);
   const [listError, setListError] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(() =>
@@ -62,9 +62,6 @@ export function QaPage({ settings }: QaPageProps) {
     }
   }, [checkFilter]);
 
-  useEffect(() => {
-    void fetchMe().then(setMe);
-  }, []);
   useEffect(() => {
     void reload();
   }, [reload]);
@@ -101,12 +98,12 @@ export function QaPage({ settings }: QaPageProps) {
   };
 
   const act = async (
-    action: Parameters<typeof postAction>[2],
+    action: Parameters<typeof postAction>[1],
     body: unknown = {},
   ): Promise<boolean> => {
-    if (me === null || detail === null) return false;
+    if (detail === null) return false;
     try {
-      setDetail(await postAction(me, detail.id, action, body));
+      setDetail(await postAction(detail.id, action, body));
       setError(null);
       void reload();
       return true;
@@ -116,7 +113,7 @@ export function QaPage({ settings }: QaPageProps) {
     }
   };
 
-  const canReview = me?.permissions.includes('qa.review') ?? false;
+  const canReview = me.permissions.has('qa.review');
 
   return (
     <main className="qa" data-testid="qa-page">
@@ -196,17 +193,17 @@ export function QaPage({ settings }: QaPageProps) {
 
 interface ReviewProps {
   detail: EvaluationDetail;
-  me: Me | null;
+  me: Me;
   canReview: boolean;
   settings: ConsoleSettings;
-  act: (action: Parameters<typeof postAction>[2], body?: unknown) => Promise<boolean>;
+  act: (action: Parameters<typeof postAction>[1], body?: unknown) => Promise<boolean>;
 }
 
 function Review({ detail, me, canReview, settings, act }: ReviewProps) {
   const { t } = useTranslation();
   const [focus, setFocus] = useState<CheckId | null>(null);
   const failing = new Set(detail.checks.filter((c) => c.result === 'fail').map((c) => c.id));
-  const isAgent = me?.userId !== null && me?.userId === detail.agent;
+  const isAgent = me.user !== null && me.user.id === detail.agent;
   const criticalFail = detail.checks.find((c) => c.critical && c.result === 'fail');
 
   return (
