@@ -452,17 +452,17 @@ describe.each(dialects)('QaService on $name', ({ open }) => {
     );
     const detail = await qa.detail(reviewer, evaluations[0]!.id);
     const outcome = Object.fromEntries(detail.checks.map((c) => [c.id, c.result]));
-    // The checks that need an agent turn are n/a (qa.md table); E05.argue and E09 have no n/a
-    // case in the spec and pass (nothing argued, nothing profane).
+    // Every check judges the agent: with no agent turn all are n/a (issue #5 "Bad input").
+    expect(detail.score).toBeNull();
     expect(outcome).toEqual({
       E01: 'na',
       E13: 'na',
       R04: 'na',
       E11: 'na',
       E12: 'na',
-      'E05.argue': 'pass',
+      'E05.argue': 'na',
       'E05.deescalate': 'na',
-      E09: 'pass',
+      E09: 'na',
       E04: 'na',
     });
   });
