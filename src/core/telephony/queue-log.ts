@@ -94,17 +94,21 @@ class LineFields implements DataFields {
   readonly starts: number[] = [];
   readonly ends: number[] = [];
 
-  /** Splits `line` from `from` on `|` into positions; `from` −1 means no data fields. */
-  reset(line: string, from: number): void {
+  /**
+   * Splits `line` from `from` to `end` on `|` into positions; `from` −1 means no data fields.
+   * `line` may hold more text after `end` (a batch of lines).
+   */
+  reset(line: string, from: number, end: number): void {
     this.line = line;
     this.length = 0;
     if (from < 0) return;
     let n = 0;
     let start = from;
     for (;;) {
-      const bar = line.indexOf('|', start);
+      let bar = line.indexOf('|', start);
+      if (bar >= end) bar = -1;
       this.starts[n] = start;
-      this.ends[n] = bar < 0 ? line.length : bar;
+      this.ends[n] = bar < 0 ? end : bar;
       n++;
       if (bar < 0) break;
       start = bar + 1;
@@ -456,8 +460,22 @@ export function parseEpochSeconds(text: string): number | null {
 const FIELD_COUNT_REASON =
   'expected at least 5 |-separated fields (epoch|callid|queue|agent|event)';
 
-/** Positions of a line's first five `|` (p5 is −1 when there are no data fields), its time and verb. */
-const head = { p1: 0, p2: 0, p3: 0, p4: 0, p5: 0, time: 0, verb: '' };
+/**
+ * A raw line's head: the positions of its first five `|` relative to the line's start (`p5` is −1
+ * when there are no data fields), its time (epoch s) and its verb.
+ */
+export interface QueueLogHead {
+  p1: number;
+  p2: number;
+  p3: number;
+  p4: number;
+  p5: number;
+  time: number;
+  verb: string;
+}
+
+/** The head read last (reused: single-threaded). */
+const head: QueueLogHead = { p1: 0, p2: 0, p3: 0, p4: 0, p5: 0, time: 0, verb: '' };
 
 /**
  * Reads a line's time and verb into {@link head} and checks the line's shape.
@@ -496,15 +514,58 @@ export function parseQueueLogLine(line: string): ParseResult {
   const text = line.endsWith('\r') ? line.slice(0, -1) : line;
   const failure = readHead(text);
   if (failure !== null) return failure;
-  const { p1, p2, p3, p4, p5, time, verb } = head;
-  lineFields.reset(text, p5 < 0 ? -1 : p5 + 1);
+  return parseWithHead(text, 0, text.length, head);
+}
+
+/**
+ * Reads a raw line's head ({@link QueueLogHead}) and checks the line's shape, as
+ * {@link parseQueueLogLine} does first (a trailing `\r` is ignored).
+ * @returns the head — one object reused by every call, valid until the next — or the failure
+ */
+export function readQueueLogHead(line: string): QueueLogHead | ParseFailure {
+  return readHead(line.endsWith('\r') ? line.slice(0, -1) : line) ?? head;
+}
+
+/**
+ * Parses a raw line found in `text` from `start` to `end` whose head was read already
+ * ({@link readQueueLogHead}; positions relative to `start`, any trailing `\r` excluded from `end`):
+ * the same result as {@link parseQueueLogLine} on that line, without reading the head again.
+ * Never throws.
+ */
+export function parseQueueLogLineAt(
+  text: string,
+  start: number,
+  end: number,
+  lineHead: QueueLogHead,
+): ParseResult {
+  return parseWithHead(text, start, end, lineHead);
+}
+
+function parseWithHead(text: string, start: number, end: number, h: QueueLogHead): ParseResult {
+  const p1 = start + h.p1;
+  const p2 = start + h.p2;
+  const p3 = start + h.p3;
+  const p4 = start + h.p4;
+  lineFields.reset(text, h.p5 < 0 ? -1 : start + h.p5 + 1, end);
   const base: Base = {
-    time,
+    time: h.time,
     callId: nullIfNone(text.slice(p1 + 1, p2)),
     queue: nullIfNone(text.slice(p2 + 1, p3)),
     agent: nullIfNone(text.slice(p3 + 1, p4)),
   };
-  return build(base, verb, lineFields);
+  return build(base, h.verb, lineFields);
+}
+
+/**
+ * Verbs with a number, for passing a head between threads: {@link verbCode} gives 1 + the index
+ * here, 0 for any other verb.
+ */
+export const VERB_CODES: readonly string[] = [...KNOWN_VERBS, ...INFORMATIONAL_VERBS];
+const CODE_OF_VERB: ReadonlyMap<string, number> = new Map(VERB_CODES.map((v, i) => [v, i + 1]));
+
+/** The number of a verb in {@link VERB_CODES} (1-based), or 0 when it has none. */
+export function verbCode(verb: string): number {
+  return CODE_OF_VERB.get(verb) ?? 0;
 }
 
 /** What ordering a line needs before it is fully parsed: its time and verb. */
