@@ -24,7 +24,7 @@ import {
 export const FILE_TAG = 2 ** 32;
 
 /** Batches posted but not yet processed by the caller, at most. */
-export const MAX_BATCHES_IN_FLIGHT = 4;
+export const MAX_BATCHES_IN_FLIGHT = 3;
 
 /** Young-generation size of the worker's heap, MB. */
 const WORKER_YOUNG_MB = 8;

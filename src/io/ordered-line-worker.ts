@@ -17,7 +17,7 @@ import { readQueueLogLines, UnreadableInputError } from './queue-log-reader.js';
 /** Lines per batch, at most. */
 const BATCH_LINES = 16_384;
 /** Characters per batch, about. */
-const BATCH_CHARS = 1 << 20;
+const BATCH_CHARS = 1 << 18;
 
 const input = workerData as OrderedReadInput;
 const port = parentPort!;

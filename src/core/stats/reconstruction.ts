@@ -111,6 +111,8 @@ export class CallReconstructor {
   private readonly recentEntries: RecentCall[] = [];
   private recentHead = 0;
   private readonly seen = new Set<string>();
+  /** Member names met so far → person (the alias map applied; their person is in `seen`). */
+  private readonly personOf = new Map<string, string>();
   private readonly sink: RecordSink;
   private readonly wrapup: number;
   private readonly aliases: ReadonlyMap<string, string>;
@@ -287,11 +289,14 @@ export class CallReconstructor {
   // --- agents -------------------------------------------------------------------------------
 
   private person(member: string): string {
+    const known = this.personOf.get(member);
+    if (known !== undefined) return known;
     const name = this.aliases.get(member) ?? member;
     if (!this.seen.has(name)) {
       this.seen.add(name);
       this.sink.agentSeen(name);
     }
+    this.personOf.set(member, name);
     return name;
   }
 
@@ -461,8 +466,10 @@ export class CallReconstructor {
   }
 
   private newCall(callId: string, queue: string, t: number, enteredAt: number | null): OpenCall {
-    const firstStint = !this.recent.has(callId);
-    const recent = this.touch(callId, t);
+    const seenBefore = this.recent.get(callId);
+    const firstStint = seenBefore === undefined;
+    const recent = seenBefore ?? this.touch(callId, t);
+    recent.time = t;
     if (recent.closedQueues.length > 0) removeItem(recent.closedQueues, queue);
     const call: OpenCall = {
       callId,
