@@ -11,6 +11,7 @@ import {
   parseQueueLogHeader,
   parseQueueLogLine,
   parseQueueLogLineAt,
+  readQueueLogHead,
   type ParseResult,
   type QueueLogHead,
 } from '../telephony/queue-log.js';
@@ -69,24 +70,46 @@ export interface LineOrderer {
 /**
  * Creates a {@link LineOrderer}.
  * @param reorderWindow seconds (kpi.md "Order and duplicates")
- * @param onRelease receives the lines in processing order with their tags
+ * @param onRelease receives the lines in processing order with their tags and heads (as
+ *   {@link readQueueLogHead} reads them; one object reused for every line)
  * @param onMalformed receives lines whose time or verb cannot be read
  */
 export function createLineOrderer(
   reorderWindow: number,
-  onRelease: (line: string, tag: number) => void,
+  onRelease: (line: string, tag: number, head: QueueLogHead) => void,
   onMalformed: MalformedLineHandler = () => undefined,
 ): LineOrderer {
-  const reorderer = new Reorderer<string>(reorderWindow, onRelease);
+  const released: QueueLogHead = { p1: 0, p2: 0, p3: 0, p4: 0, p5: 0, time: 0, verb: '' };
+  // Held with its head, so that the head is not read twice.
+  const reorderer = new Reorderer<HeldLine>(reorderWindow, (held, tag) => {
+    released.p1 = held.p1;
+    released.p2 = held.p2;
+    released.p3 = held.p3;
+    released.p4 = held.p4;
+    released.p5 = held.p5;
+    released.time = held.time;
+    released.verb = held.verb;
+    onRelease(held.line, tag, released);
+  });
   let malformed = 0;
   return {
     pushLine(line, tag) {
-      const header = parseQueueLogHeader(line);
-      if (header.ok) {
-        reorderer.add(line, header.time, verbRank(header.verb), line, tag);
+      const head = readQueueLogHead(line);
+      if ('p1' in head) {
+        const held: HeldLine = {
+          line,
+          p1: head.p1,
+          p2: head.p2,
+          p3: head.p3,
+          p4: head.p4,
+          p5: head.p5,
+          time: head.time,
+          verb: head.verb,
+        };
+        reorderer.add(held, head.time, verbRank(head.verb), line, tag);
       } else {
         malformed++;
-        onMalformed(tag, header.field, header.reason);
+        onMalformed(tag, head.field, head.reason);
       }
     },
     flush() {
@@ -102,6 +125,10 @@ export function createLineOrderer(
       return malformed;
     },
   };
+}
+
+interface HeldLine extends QueueLogHead {
+  readonly line: string;
 }
 
 /**
