@@ -172,45 +172,59 @@ export function queueLogEvent(
   verb: string,
   data: readonly string[],
 ): ParseResult {
-  const base = {
+  return build(
     time,
-    callId: nullIfNone(callId),
-    queue: nullIfNone(queue),
-    agent: nullIfNone(agent),
-  };
-  return build(base, verb, new ArrayFields(data));
+    nullIfNone(callId),
+    nullIfNone(queue),
+    nullIfNone(agent),
+    verb,
+    new ArrayFields(data),
+  );
 }
 
-function build(base: Base, verb: string, data: DataFields): ParseResult {
+function build(
+  time: number,
+  callId: string | null,
+  queue: string | null,
+  agent: string | null,
+  verb: string,
+  data: DataFields,
+): ParseResult {
   try {
-    return { ok: true, event: buildEvent(base, verb, data) };
+    return { ok: true, event: buildEvent(time, callId, queue, agent, verb, data) };
   } catch (error) {
     if (error instanceof FieldError) return fail(error.field, error.message);
     throw error;
   }
 }
 
-type Base = Pick<TelephonyEvent, 'time' | 'callId' | 'queue' | 'agent'>;
-
-function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent {
+// The four base fields are passed one by one: no intermediate object per line (the hot path).
+function buildEvent(
+  time: number,
+  callId: string | null,
+  queue: string | null,
+  agent: string | null,
+  verb: string,
+  data: DataFields,
+): TelephonyEvent {
   switch (verb) {
     case 'QUEUESTART':
     case 'CONFIGRELOAD':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
       };
     case 'ADDMEMBER':
     case 'AGENTLOGIN':
     case 'AGENTCALLBACKLOGIN':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         paused: (data.text(0) ?? '').trim().toUpperCase() === 'PAUSED',
       };
@@ -218,10 +232,10 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
     case 'AGENTLOGOFF':
     case 'AGENTCALLBACKLOGOFF':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
       };
     case 'PAUSE':
@@ -229,19 +243,19 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
     case 'PAUSEALL':
     case 'UNPAUSEALL':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         reason: data.text(0) ?? '',
       };
     case 'ENTERQUEUE':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         url: str(data, 0),
         callerId: str(data, 1),
@@ -251,27 +265,27 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
     case 'RINGNOANSWER':
     case 'RINGCANCELED':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         ringTimeMs: num(data, 0, 'ringtime', verb),
       };
     case 'AGENTDUMP':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
       };
     case 'CONNECT':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         holdTime: num(data, 0, 'holdtime', verb),
         bridgedChannel: str(data, 1),
@@ -280,16 +294,16 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
     case 'ABANDON':
     case 'EXITWITHTIMEOUT':
     case 'EXITEMPTY':
-      return exitEvent(base, verb, null, data, 0);
+      return exitEvent(time, callId, queue, agent, verb, null, data, 0);
     case 'EXITWITHKEY':
-      return exitEvent(base, verb, str(data, 0), data, 1);
+      return exitEvent(time, callId, queue, agent, verb, str(data, 0), data, 1);
     case 'COMPLETEAGENT':
     case 'COMPLETECALLER':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         holdTime: num(data, 0, 'holdtime', verb),
         callTime: num(data, 1, 'calltime', verb),
@@ -299,10 +313,10 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
     case 'TRANSFER':
     case 'BLINDTRANSFER':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         target: transferTarget(data),
         holdTime: num(data, 2, 'holdtime', verb),
@@ -310,42 +324,42 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
         origPosition: num(data, 4, 'origposition', verb),
       };
     case 'ATTENDEDTRANSFER':
-      return attendedTransfer(base, data);
+      return attendedTransfer(time, callId, queue, agent, data);
     case 'JOINEMPTY':
     case 'JOINUNAVAIL':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
       };
     case 'HOLD':
     case 'UNHOLD':
     case 'RINGSTART':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
       };
     default:
       return INFORMATIONAL_VERBS.has(verb)
         ? {
-            time: base.time,
-            callId: base.callId,
-            queue: base.queue,
-            agent: base.agent,
+            time,
+            callId,
+            queue,
+            agent,
             kind: 'INFORMATIONAL',
             verb,
             data: data.all(),
           }
         : {
-            time: base.time,
-            callId: base.callId,
-            queue: base.queue,
-            agent: base.agent,
+            time,
+            callId,
+            queue,
+            agent,
             kind: 'UNKNOWN',
             verb,
             data: data.all(),
@@ -354,17 +368,20 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
 }
 
 function exitEvent(
-  base: Base,
+  time: number,
+  callId: string | null,
+  queue: string | null,
+  agent: string | null,
   kind: ExitEvent['kind'],
   key: string | null,
   data: DataFields,
   offset: number,
 ): ExitEvent {
   return {
-    time: base.time,
-    callId: base.callId,
-    queue: base.queue,
-    agent: base.agent,
+    time,
+    callId,
+    queue,
+    agent,
     kind,
     key,
     position: num(data, offset, 'position', kind),
@@ -385,15 +402,21 @@ function transferTarget(data: DataFields): string | null {
  * one method-data field, LINK two, so hold and call times are read from the end (3rd- and
  * 2nd-to-last), never at fixed positions (app_queue.c log_attended_transfer()).
  */
-function attendedTransfer(base: Base, data: DataFields): CallEndEvent {
+function attendedTransfer(
+  time: number,
+  callId: string | null,
+  queue: string | null,
+  agent: string | null,
+  data: DataFields,
+): CallEndEvent {
   const verb = 'ATTENDEDTRANSFER';
   const n = data.length;
   const hasTail = n >= 4;
   return {
-    time: base.time,
-    callId: base.callId,
-    queue: base.queue,
-    agent: base.agent,
+    time,
+    callId,
+    queue,
+    agent,
     kind: verb,
     target: str(data, 0),
     holdTime: hasTail ? num(data, n - 3, 'holdtime', verb) : null,
@@ -547,13 +570,14 @@ function parseWithHead(text: string, start: number, end: number, h: QueueLogHead
   const p3 = start + h.p3;
   const p4 = start + h.p4;
   lineFields.reset(text, h.p5 < 0 ? -1 : start + h.p5 + 1, end);
-  const base: Base = {
-    time: h.time,
-    callId: nullIfNone(text.slice(p1 + 1, p2)),
-    queue: nullIfNone(text.slice(p2 + 1, p3)),
-    agent: nullIfNone(text.slice(p3 + 1, p4)),
-  };
-  return build(base, h.verb, lineFields);
+  return build(
+    h.time,
+    nullIfNone(text.slice(p1 + 1, p2)),
+    nullIfNone(text.slice(p2 + 1, p3)),
+    nullIfNone(text.slice(p3 + 1, p4)),
+    h.verb,
+    lineFields,
+  );
 }
 
 /**
