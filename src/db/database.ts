@@ -128,6 +128,146 @@ export interface MetaTable {
   value: string;
 }
 
+/** A site (a call centre's location). */
+export interface SiteTable {
+  id: string;
+  name: string;
+  /** IANA zone of the site, or null (the server's `--tz`). */
+  time_zone: string | null;
+}
+
+/**
+ * A person who signs in (issue #4). `id` is the person id: the agent id on the floor and in
+ * reports when member names map to it. Instants in epoch ms.
+ */
+export interface AppUserTable {
+  id: string;
+  name: string;
+  /** `HumanRole` (src/core/people/access.ts). */
+  role: string;
+  /** The agent's team (its lead is the direct supervisor of R12), or null. */
+  team_id: string | null;
+  site_id: string | null;
+  email: string | null;
+  /** The person's own phone channel or extension (supervisor listen/whisper/barge). */
+  phone: string | null;
+  /** Preferred UI language (`en`, `zh-TW`, `zh-CN`) or null. */
+  language: string | null;
+  /** argon2id hash (PHC string); null: cannot sign in with a password yet. */
+  password_hash: string | null;
+  /** 0/1 */
+  must_change_password: number;
+  /** 0/1: inactive people cannot sign in (their records stay). */
+  active: number;
+  /** Consecutive failed sign-ins (reset on success). */
+  failed_attempts: number;
+  /** Epoch ms until which sign-in is refused after repeated failures, or null. */
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A team: agents with one direct team lead (`lead_id`, a user id). */
+export interface TeamTable {
+  id: string;
+  name: string;
+  site_id: string | null;
+  lead_id: string | null;
+}
+
+/** A telephony member name (`PJSIP/1001`, `Agent/1127`, `Local/1127@…`) and the person it is. */
+export interface MemberNameTable {
+  member_name: string;
+  user_id: string;
+}
+
+/** A seat (X03): where it is, its PC's IP address, its equipment, who sits there. */
+export interface SeatTable {
+  id: string;
+  site_id: string | null;
+  label: string;
+  ip_address: string | null;
+  /** JSON array of strings (`["PC 12", "headset H-340"]`). */
+  equipment: string;
+  user_id: string | null;
+  notes: string | null;
+}
+
+/**
+ * A sign-in session: the SHA-256 of the cookie value (the value itself is never stored).
+ * `user_id` for a person; `token_id` for a wallboard token exchanged for a session. Epoch ms.
+ */
+export interface AuthSessionTable {
+  id_hash: string;
+  user_id: string | null;
+  token_id: string | null;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** An API or wallboard token: SHA-256 of the secret, and the role it acts with. Epoch ms. */
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  /** `Role` (human or machine). */
+  role: string;
+  token_hash: string;
+  created_by: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+/** A version of the site's confidentiality text (X05), in the three UI languages. */
+export interface ConfidentialityTextTable {
+  version: GeneratedId;
+  text_en: string;
+  text_zh_tw: string;
+  text_zh_cn: string;
+  created_at: number;
+  created_by: string | null;
+}
+
+/** A person's acceptance of a confidentiality text version. */
+export interface ConfidentialityAcceptanceTable {
+  user_id: string;
+  version: number;
+  accepted_at: number;
+  /** The language the text was read in. */
+  language: string;
+  ip: string | null;
+}
+
+/**
+ * One audit entry (X05): who, when, what, from where. Append-only (database triggers refuse
+ * UPDATE and DELETE). `at` epoch ms.
+ */
+export interface AuditLogTable {
+  id: GeneratedId;
+  at: number;
+  /** `session`, `token`, `admin_token`, `anonymous`, `system`. */
+  actor_kind: string;
+  /** User id, or token id for tokens. */
+  actor_id: string | null;
+  actor_name: string | null;
+  role: string | null;
+  ip: string | null;
+  /** Stable action key (`auth.login`, `people.create`, `export.reports`, `read.customer_data`…). */
+  action: string;
+  method: string | null;
+  path: string | null;
+  /** What it concerned (a user id, a report kind, …). */
+  target: string | null;
+  /** HTTP status of the request, when it was one. */
+  status: number | null;
+  /** JSON object with details (never secrets). */
+  detail: string | null;
+}
+
 /** An auto-increment id: optional on insert. */
 export type GeneratedId = Generated<number>;
 
@@ -142,6 +282,16 @@ export interface Database {
   source_checkpoint: SourceCheckpointTable;
   engine_snapshot: EngineSnapshotTable;
   meta: MetaTable;
+  site: SiteTable;
+  app_user: AppUserTable;
+  team: TeamTable;
+  member_name: MemberNameTable;
+  seat: SeatTable;
+  auth_session: AuthSessionTable;
+  api_token: ApiTokenTable;
+  confidentiality_text: ConfidentialityTextTable;
+  confidentiality_acceptance: ConfidentialityAcceptanceTable;
+  audit_log: AuditLogTable;
 }
 
 /** A connection or an open transaction: what repositories take. */
