@@ -12,7 +12,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyError } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -29,8 +29,14 @@ import { ping } from '../db/ingest.repository.js';
 import { installAuth, isCsrfError } from './auth/auth-plugin.js';
 import { registerAuthRoutes, type DemoUser } from './auth/auth-routes.js';
 import { AppError, errorBody } from './errors.js';
+import { ConnectorRegistry } from './ingest/connectors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
 import type { LiveHub } from './live/live-hub.js';
+import { registerSupervisorRoutes } from './supervisor/supervisor-routes.js';
+import { SupervisorService } from './supervisor/supervisor-service.js';
+import { PeopleDirectory } from './people/directory.js';
+import { registerPeopleRoutes } from './people/people-routes.js';
+import { PeopleService } from './people/people-service.js';
 import { computeReport, reportSettings } from './reports/report-service.js';
 import { toCsv, toXlsx } from './reports/report-format.js';
 import {
@@ -49,6 +55,11 @@ export interface AppDeps {
   /** The ingest service (null: reports only, no live floor). */
   readonly ingest: IngestService | null;
   readonly hub: LiveHub;
+  /**
+   * The people directory (shared with the live engine's aliases and the hub); loaded from the
+   * database when not given.
+   */
+  readonly people?: PeopleDirectory;
   readonly mode: 'live' | 'demo';
   /** KPI settings of reports (the server's `--sl-threshold`, …). */
   readonly settings: StatsSettings;
@@ -64,10 +75,22 @@ export interface AppDeps {
   readonly secureCookies?: boolean | 'auto';
   /** API requests per minute and address (default 1200) and sign-ins (default 20). */
   readonly rateLimit?: { readonly perMinute?: number; readonly loginPerMinute?: number };
+  /** The running AMI / FreeSWITCH connectors (supervisor actions); none when absent. */
+  readonly connectors?: ConnectorRegistry;
 }
 
 /** SPA routes served with the UI's index.html. */
-const SPA_ROUTES = ['/wallboard', '/reports', '/floor', '/agents', '/qa', '/settings'];
+const SPA_ROUTES = [
+  '/wallboard',
+  '/reports',
+  '/floor',
+  '/agents',
+  '/qa',
+  '/settings',
+  '/admin',
+  '/audit',
+  '/account',
+];
 
 /** The requester's language: `?lang=`, else the first Accept-Language tag, else English. */
 function localeOf(lang: string | undefined, acceptLanguage: string | undefined): string | null {
@@ -101,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : (Fastify({
           loggerInstance: deps.logger,
           bodyLimit,
-          disableRequestLogging: true,
+          logController: new LogController({ disableRequestLogging: true }),
         }) as unknown as FastifyInstance);
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -220,6 +243,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sendIndex: hasWeb ? (reply) => reply.type('text/html').sendFile('index.html') : null,
     loginRateLimit: deps.rateLimit?.loginPerMinute ?? 20,
     now,
+  });
+
+  registerSupervisorRoutes(app, {
+    database: deps.database,
+    service: new SupervisorService(deps.connectors ?? new ConnectorRegistry(), () => {
+      try {
+        return deps.ingest?.live.floorState ?? null;
+      } catch {
+        return null; // not started
+      }
+    }),
   });
 
   app.get(
@@ -398,6 +432,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return body;
     },
   );
+
+  const people = deps.people ?? (await PeopleDirectory.load(deps.database.db));
+  await registerPeopleRoutes(app, new PeopleService(deps.database.db, people, now));
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () =>
     app.swagger(),
