@@ -29,7 +29,7 @@ import {
 declare const document: {
   querySelector(selector: string): { textContent: string | null } | null;
   querySelectorAll(selector: string): { length: number };
-  documentElement: { lang: string };
+  documentElement: { lang: string; scrollWidth: number };
   body: { textContent: string | null };
 };
 
