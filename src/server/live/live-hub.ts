@@ -1,6 +1,9 @@
 /**
- * Fan-out of floor changes to live clients (WebSocket and SSE). Each message is serialised once and
- * sent to every subscriber. Today's KPIs are recomputed at most once per `todayRefreshMs` for live messages
+ * Fan-out of floor changes to live clients (WebSocket and SSE). Each client has a view (issue #4):
+ * the agents in its principal's scope, and customer numbers masked unless it may see them. A
+ * message is serialised once per variant it needs — per masking for queue messages (callerIds),
+ * per locale for alerts — never per client; agent messages are serialised once and only filtered
+ * by scope. Today's KPIs are recomputed at most once per `todayRefreshMs` for live messages
  * (always fresh for `GET /api/floor`).
  */
 import { alertLocale, alertMessage, type AlertLocale } from '../../core/floor/alert-message.js';
@@ -11,6 +14,14 @@ import {
   type FloorAlert,
 } from '../../core/floor/alerts.js';
 import type { FloorChanges, FloorView } from '../../core/floor/floor-state.js';
+import {
+  agentScope,
+  can,
+  inScope,
+  maskNumber,
+  type AgentScope,
+  type Principal,
+} from '../../core/people/access.js';
 import type { QueueKpis } from '../../core/stats/report.js';
 import type { LiveEngine } from '../ingest/live-engine.js';
 import {
@@ -19,10 +30,45 @@ import {
   presentQueue,
   type AlertPayload,
   type FloorPayload,
+  type QueuePayload,
 } from './floor-presenter.js';
 
 /** A connected client: receives serialised JSON messages. */
 export type LiveSubscriber = (message: string) => void;
+
+/**
+ * What one client may see: the agents of `scope` (agent rows and agent alerts; queues are shown
+ * to all) and, when `maskCallers`, customer numbers masked with `maskNumber` (X05).
+ */
+export interface LiveView {
+  readonly maskCallers: boolean;
+  readonly scope: AgentScope;
+}
+
+/** Everything unmasked (the server itself, tests of the floor logic). */
+export const FULL_VIEW: LiveView = { maskCallers: false, scope: { kind: 'all' } };
+
+/**
+ * The view of a principal: its agent scope (`agentScope`), and callers masked unless it has
+ * `customer.numbers`.
+ */
+export function liveViewOf(principal: Principal): LiveView {
+  return { maskCallers: !can(principal, 'customer.numbers'), scope: agentScope(principal) };
+}
+
+/** A queue payload with its waiting callers' numbers masked. */
+export function maskQueue(queue: QueuePayload): QueuePayload {
+  if (queue.waitingCalls.every((w) => w.callerId === null)) return queue;
+  return {
+    ...queue,
+    waitingCalls: queue.waitingCalls.map((w) => ({ ...w, callerId: maskNumber(w.callerId) })),
+  };
+}
+
+interface Subscription {
+  readonly locale: AlertLocale;
+  readonly view: LiveView;
+}
 
 /** Presents an alert with its message in `locale` (the agent's display name is its id for now). */
 export function presentAlert(alert: FloorAlert, locale: AlertLocale): AlertPayload {
@@ -48,20 +94,36 @@ export interface LiveHubOptions {
   readonly alerts?: AlertSettings;
   /** How stale today's KPIs may be in live messages, ms (default 2000). */
   readonly todayRefreshMs?: number;
+  /**
+   * The team id of an agent id (person id, or an unmapped member name → null), for scopes by team
+   * (the people directory's `agent(id)?.teamId`). Default: no teams (team leads see no agents).
+   */
+  readonly teamOf?: (agentId: string) => string | null;
   readonly now?: () => number;
 }
 
 /** The hub. */
 export class LiveHub {
-  private readonly subscribers = new Map<LiveSubscriber, AlertLocale>();
+  private readonly subscribers = new Map<LiveSubscriber, Subscription>();
   private alerts: FloorAlert[] = [];
   private todayCache: { at: number; kpis: Map<string, QueueKpis> } | null = null;
   private readonly now: () => number;
   /** Messages sent (each counted once, whatever the number of subscribers). */
   messages = 0;
 
+  private readonly teamOf: (agentId: string) => string | null;
+
   constructor(private readonly options: LiveHubOptions) {
     this.now = options.now ?? Date.now;
+    this.teamOf = options.teamOf ?? (() => null);
+  }
+
+  /** Whether `view` shows the agent (`team` computed lazily, once per message, via `cache`). */
+  private shows(view: LiveView, agent: string | null, cache: { team?: string | null }): boolean {
+    if (agent === null || view.scope.kind === 'all') return true;
+    if (view.scope.kind === 'self') return agent === view.scope.userId;
+    if (cache.team === undefined) cache.team = this.teamOf(agent);
+    return inScope(view.scope, { id: agent, teamId: cache.team });
   }
 
   /** Number of connected clients. */
@@ -75,35 +137,46 @@ export class LiveHub {
   }
 
   /**
-   * The floor payload now.
+   * The floor payload now, as `view` may see it (agents and agent alerts of its scope, callers
+   * masked when it says so).
    * @param locale language of alert messages (any BCP 47 tag; en, zh-TW or zh-CN is used)
    */
-  floor(locale: string | null = null): FloorPayload {
+  floor(locale: string | null = null, view: LiveView = FULL_VIEW): FloorPayload {
     const engine = this.options.engine();
     const now = this.now();
     if (engine === null) {
       return { at: now, mode: this.options.mode, agents: [], queues: [], alerts: [] };
     }
     const lang = alertLocale(locale);
+    const floor = presentFloor(
+      engine.floorState,
+      now,
+      this.options.mode,
+      this.options.serviceLevelTarget,
+      this.today(engine, now, true),
+    );
     return {
-      ...presentFloor(
-        engine.floorState,
-        now,
-        this.options.mode,
-        this.options.serviceLevelTarget,
-        this.today(engine, now, true),
-      ),
-      alerts: this.alerts.map((a) => presentAlert(a, lang)),
+      ...floor,
+      agents: floor.agents.filter((a) => this.shows(view, a.agent, {})),
+      queues: view.maskCallers ? floor.queues.map(maskQueue) : floor.queues,
+      alerts: this.alerts
+        .filter((a) => this.shows(view, a.agent, {}))
+        .map((a) => presentAlert(a, lang)),
     };
   }
 
   /**
    * Adds a client and sends it the snapshot. Returns the unsubscribe function.
    * @param locale language of its alert messages
+   * @param view what it may see (`liveViewOf(principal)`)
    */
-  subscribe(subscriber: LiveSubscriber, locale: string | null = null): () => void {
-    subscriber(JSON.stringify({ type: 'snapshot', data: this.floor(locale) }));
-    this.subscribers.set(subscriber, alertLocale(locale));
+  subscribe(
+    subscriber: LiveSubscriber,
+    locale: string | null = null,
+    view: LiveView = FULL_VIEW,
+  ): () => void {
+    subscriber(JSON.stringify({ type: 'snapshot', data: this.floor(locale, view) }));
+    this.subscribers.set(subscriber, { locale: alertLocale(locale), view });
     return () => this.subscribers.delete(subscriber);
   }
 
@@ -137,10 +210,13 @@ export class LiveHub {
       this.alerts,
     );
     const { opened, cleared } = diffAlerts(this.alerts, next);
+    const agentOf = new Map(this.alerts.map((a) => [a.id, a.agent]));
     this.alerts = next;
     for (const alert of opened) {
       const byLocale = new Map<AlertLocale, string>();
-      for (const [subscriber, locale] of this.subscribers) {
+      const cache = {};
+      for (const [subscriber, { locale, view }] of this.subscribers) {
+        if (!this.shows(view, alert.agent, cache)) continue;
         let text = byLocale.get(locale);
         if (text === undefined) {
           text = JSON.stringify({ type: 'alert', data: presentAlert(alert, locale) });
@@ -150,7 +226,9 @@ export class LiveHub {
       }
       this.messages++;
     }
-    for (const id of cleared) this.send({ type: 'alert-cleared', id });
+    for (const id of cleared) {
+      this.sendAbout(agentOf.get(id) ?? null, JSON.stringify({ type: 'alert-cleared', id }));
+    }
   }
 
   /** Sends the changed agents and queues to every client. */
@@ -162,19 +240,18 @@ export class LiveHub {
     const now = this.now();
     const floor = engine.floorState;
     for (const agent of changes.agents) {
-      this.send({ type: 'agent', data: presentAgent(floor.agentView(agent, now)) });
+      const data = presentAgent(floor.agentView(agent, now));
+      this.sendAbout(data.agent, JSON.stringify({ type: 'agent', data }));
     }
     if (changes.queues.length > 0) {
       const today = this.today(engine, now, false);
       for (const queue of changes.queues) {
-        this.send({
-          type: 'queue',
-          data: presentQueue(
-            floor.queueView(queue, now),
-            this.options.serviceLevelTarget,
-            today.get(queue),
-          ),
-        });
+        const data = presentQueue(
+          floor.queueView(queue, now),
+          this.options.serviceLevelTarget,
+          today.get(queue),
+        );
+        this.sendQueue(data);
       }
     }
   }
@@ -203,10 +280,29 @@ export class LiveHub {
     return this.todayCache.kpis;
   }
 
-  private send(message: unknown): void {
-    const text = JSON.stringify(message);
+  /** Sends a message about `agent` (null: about no agent) to the clients whose scope shows it. */
+  private sendAbout(agent: string | null, text: string): void {
     this.messages++;
-    for (const subscriber of this.subscribers.keys()) this.deliver(subscriber, text);
+    const cache = {};
+    for (const [subscriber, { view }] of this.subscribers) {
+      if (this.shows(view, agent, cache)) this.deliver(subscriber, text);
+    }
+  }
+
+  /** Sends a queue message: serialised at most twice (plain, and callers masked). */
+  private sendQueue(data: QueuePayload): void {
+    this.messages++;
+    let plain: string | undefined;
+    let masked: string | undefined;
+    for (const [subscriber, { view }] of this.subscribers) {
+      let text: string;
+      if (view.maskCallers) {
+        text = masked ??= JSON.stringify({ type: 'queue', data: maskQueue(data) });
+      } else {
+        text = plain ??= JSON.stringify({ type: 'queue', data });
+      }
+      this.deliver(subscriber, text);
+    }
   }
 
   private deliver(subscriber: LiveSubscriber, text: string): void {
