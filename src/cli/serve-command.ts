@@ -26,6 +26,7 @@ interface ServeFlags {
   reorderWindow?: string;
   webRoot?: string;
   logLevel?: string;
+  secureCookies?: string;
   config?: string;
 }
 
@@ -36,7 +37,12 @@ Examples:
   $ DATABASE_URL=postgres://callfloor@db/callfloor callfloor serve --queue-log /var/log/asterisk/queue_log
 
 Every flag also reads an environment variable (CALLFLOOR_PORT, CALLFLOOR_DB, DATABASE_URL, …) and a
-key of the JSON file given with --config (CALLFLOOR_CONFIG). API docs: http://HOST:PORT/api/docs`;
+key of the JSON file given with --config (CALLFLOOR_CONFIG). API docs: http://HOST:PORT/api/docs
+
+Sign-in: the first visit creates the admin, or create one with \`callfloor user add\`; the
+environment variable CALLFLOOR_ADMIN_TOKEN (16+ characters), if set, is accepted as an admin API
+token (Authorization: Bearer …). The demo floor creates demo accounts and lists them on the
+sign-in page.`;
 
 /** Registers `serve` on the program. */
 export function registerServeCommand(program: Command, ctx: CliContext): void {
@@ -71,6 +77,12 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .option('--reorder-window <seconds>', 'statistics reorder window for live events (default 2)')
     .option('--web-root <path>', 'folder of the built UI (default dist/web)')
     .option('--log-level <level>', 'fatal, error, warn, info (default), debug, trace, silent')
+    .addOption(
+      new Option(
+        '--secure-cookies <mode>',
+        'mark session cookies Secure: auto (default: when the request came over HTTPS), true, false',
+      ).choices(['auto', 'true', 'false']),
+    )
     .option('--config <file>', 'JSON configuration file (keys: host, port, db, queueLog, …)')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: ServeFlags) => {

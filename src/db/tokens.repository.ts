@@ -8,6 +8,8 @@ import type { ApiTokenTable, Db } from './database.js';
 
 /** A stored token as read back. */
 export type ApiTokenRecord = Selectable<ApiTokenTable>;
+/** A token row (the auth plugin's name for `ApiTokenRecord`). */
+export type ApiTokenRow = ApiTokenRecord;
 
 function toRecord(row: ApiTokenRecord): ApiTokenRecord {
   const num = (v: number | null): number | null => (v === null ? null : Number(v));
@@ -46,14 +48,14 @@ export async function findApiToken(db: Db, id: string): Promise<ApiTokenRecord |
 }
 
 /**
- * The token whose secret hashes to `hash`, if it is usable at `now` (epoch ms): not revoked and
- * not expired (`expires_at` null or later than `now`). Null otherwise.
+ * The token whose secret hashes to `hash` (SHA-256 hex), if it is usable at `now` (epoch ms): not
+ * revoked and not expired (`expires_at` null or later than `now`); undefined otherwise.
  */
 export async function findActiveTokenByHash(
   db: Db,
   hash: string,
   now: number,
-): Promise<ApiTokenRecord | null> {
+): Promise<ApiTokenRecord | undefined> {
   const row = await db
     .selectFrom('api_token')
     .selectAll()
@@ -61,7 +63,23 @@ export async function findActiveTokenByHash(
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .executeTakeFirst();
-  return row === undefined ? null : toRecord(row);
+  return row === undefined ? undefined : toRecord(row);
+}
+
+/** The token with this id if it is neither revoked nor expired at `now` (wallboard sessions). */
+export async function findActiveTokenById(
+  db: Db,
+  id: string,
+  now: number,
+): Promise<ApiTokenRecord | undefined> {
+  const row = await db
+    .selectFrom('api_token')
+    .selectAll()
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .executeTakeFirst();
+  return row === undefined ? undefined : toRecord(row);
 }
 
 /**

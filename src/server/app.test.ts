@@ -5,11 +5,12 @@ import ExcelJS from 'exceljs';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { importFiles } from '../cli/import-command.js';
 import type { CliContext } from '../cli/context.js';
 import { runStats } from '../cli/stats-command.js';
 import { defaultStatsSettings, type StatsSettings } from '../core/stats/report.js';
+import { tokenHeaders, type AuthHeaders } from '../test-support/auth.js';
 import { sqliteTestDatabase, testDialects, type TestDatabase } from '../test-support/databases.js';
 import { sharedDataAvailable, sharedDataPath } from '../test-support/shared-data.js';
 import { buildApp } from './app.js';
@@ -21,6 +22,8 @@ const settings: StatsSettings = { ...defaultStatsSettings(), timeZone: 'UTC', re
 
 interface Harness {
   app: FastifyInstance;
+  /** A manager's token (floor, reports, exports, customer numbers). */
+  manager: AuthHeaders;
   ingest: IngestService;
   db: TestDatabase;
   hub: LiveHub;
@@ -70,9 +73,23 @@ async function harness(
     logger: false,
     now: () => nowMs,
   });
-  const h = { app, ingest, db: database, hub };
+  const manager = await tokenHeaders(database.db, 'manager');
+  tokens.set(app, { manager, integration: await tokenHeaders(database.db, 'integration') });
+  const h = { app, ingest, db: database, hub, manager };
   open.push(h);
   return h;
+}
+
+/** Each app's tokens: the telephony integration posts events, a manager reads. */
+const tokens = new WeakMap<FastifyInstance, { manager: AuthHeaders; integration: AuthHeaders }>();
+
+/** `app.inject` as the integration (POST /api/events) or as a manager (everything else). */
+function call(app: FastifyInstance, options: string | InjectOptions) {
+  const opts: InjectOptions = typeof options === 'string' ? { url: options } : options;
+  const auth = tokens.get(app)!;
+  const who =
+    opts.method === 'POST' && opts.url === '/api/events' ? auth.integration : auth.manager;
+  return app.inject({ ...opts, headers: { ...who, ...opts.headers } });
 }
 
 const quiet: CliContext = {
@@ -108,17 +125,17 @@ const EVENTS = [
 describe('the floor API', () => {
   it('GET /healthz answers ok while the database answers', async () => {
     const { app } = await harness();
-    const res = await app.inject('/healthz');
+    const res = await call(app, '/healthz');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok', mode: 'live', sources: [] });
   });
 
   it('POST /api/events feeds the floor: states, reasons, since, waiting callers', async () => {
     const { app } = await harness();
-    const res = await app.inject({ method: 'POST', url: '/api/events', payload: EVENTS });
+    const res = await call(app, { method: 'POST', url: '/api/events', payload: EVENTS });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ accepted: 6, duplicates: 0, rejected: [] });
-    const floor = (await app.inject('/api/floor')).json<{
+    const floor = (await call(app, '/api/floor')).json<{
       at: number;
       mode: string;
       agents: {
@@ -155,8 +172,8 @@ describe('the floor API', () => {
 
   it('counts duplicates and rejects bad events with their index and field', async () => {
     const { app } = await harness();
-    await app.inject({ method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 3) });
-    const res = await app.inject({
+    await call(app, { method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 3) });
+    const res = await call(app, {
       method: 'POST',
       url: '/api/events',
       payload: [
@@ -175,7 +192,7 @@ describe('the floor API', () => {
 
   it('answers 400 naming the field for a bad request', async () => {
     const { app } = await harness();
-    const bad = await app.inject({
+    const bad = await call(app, {
       method: 'POST',
       url: '/api/events',
       payload: [
@@ -185,13 +202,13 @@ describe('the floor API', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { code: 'invalid_request', field: '[1].time' } });
-    const tooMany = await app.inject({
+    const tooMany = await call(app, {
       method: 'POST',
       url: '/api/events',
       payload: Array.from({ length: 10_001 }, () => ({ time: T0, event: 'INFO' })),
     });
     expect(tooMany.statusCode).toBe(400);
-    const notJson = await app.inject({
+    const notJson = await call(app, {
       method: 'POST',
       url: '/api/events',
       headers: { 'content-type': 'application/json' },
@@ -199,21 +216,21 @@ describe('the floor API', () => {
     });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json()).toMatchObject({ error: { code: 'invalid_request', field: 'body' } });
-    const range = await app.inject('/api/reports/queues?from=2026-01-02&to=2026-01-01');
+    const range = await call(app, '/api/reports/queues?from=2026-01-02&to=2026-01-01');
     expect(range.json()).toMatchObject({ error: { code: 'invalid_request', field: 'to' } });
-    const tz = await app.inject('/api/reports/queues?tz=Mars/Olympus');
+    const tz = await call(app, '/api/reports/queues?tz=Mars/Olympus');
     expect(tz.json()).toMatchObject({ error: { field: 'tz' } });
-    const format = await app.inject('/api/reports/queues?format=pdf');
+    const format = await call(app, '/api/reports/queues?format=pdf');
     expect(format.statusCode).toBe(400);
     expect(format.json()).toMatchObject({ error: { field: 'format' } });
-    const missing = await app.inject('/api/nothing');
+    const missing = await call(app, '/api/nothing');
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ error: { code: 'not_found' } });
   });
 
   it('serves the reports from stored records as JSON, CSV and XLSX', async () => {
     const { app } = await harness();
-    await app.inject({
+    await call(app, {
       method: 'POST',
       url: '/api/events',
       payload: [
@@ -230,7 +247,7 @@ describe('the floor API', () => {
       ],
     });
     // Let the reorder window release everything into reconstruction, then commit.
-    const json = (await app.inject('/api/reports/queues?from=2026-01-01T00:00:00Z')).json<{
+    const json = (await call(app, '/api/reports/queues?from=2026-01-01T00:00:00Z')).json<{
       queues: {
         queue: string;
         offered: number;
@@ -250,19 +267,19 @@ describe('the floor API', () => {
       abandoned: 1,
       asa: 15,
     });
-    const csv = await app.inject('/api/reports/queues?format=csv');
+    const csv = await call(app, '/api/reports/queues?format=csv');
     expect(csv.headers['content-type']).toContain('text/csv');
     const [header, row] = csv.body.trim().split('\r\n');
     expect(header!.split(',').slice(0, 4)).toEqual(['queue', 'offered', 'answered', 'abandoned']);
     expect(row!.split(',').slice(0, 4)).toEqual(['sales', '2', '1', '1']);
-    const xlsx = await app.inject('/api/reports/agents?format=xlsx');
+    const xlsx = await call(app, '/api/reports/agents?format=xlsx');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet('agents')!;
     expect(sheet.getRow(1).getCell(1).value).toBe('agent');
     expect(sheet.getRow(3).getCell(1).value).toBe('PJSIP/1002');
     expect(sheet.getRow(3).getCell(2).value).toBe(1); // answered
-    const agent = (await app.inject('/api/reports/agents?agent=PJSIP/1001')).json<{
+    const agent = (await call(app, '/api/reports/agents?agent=PJSIP/1001')).json<{
       agents: { agent: string }[];
     }>();
     expect(agent.agents.map((a) => a.agent)).toEqual(['PJSIP/1001']);
@@ -271,7 +288,7 @@ describe('the floor API', () => {
   it('counts a call in progress as busy up to now, not up to a "to" in the future (occupancy bug in the demo)', async () => {
     // Logged in at T0, answered at T0+60, still talking at now = T0+120; the report runs to tomorrow.
     const { app } = await harness(undefined, (T0 + 120) * 1000);
-    await app.inject({
+    await call(app, {
       method: 'POST',
       url: '/api/events',
       payload: [
@@ -288,7 +305,7 @@ describe('the floor API', () => {
       ],
     });
     const report = (
-      await app.inject('/api/reports/agents?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z')
+      await call(app, '/api/reports/agents?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z')
     ).json<{ agents: { agent: string; busy: number; loggedIn: number; occupancy: number }[] }>();
     const agent = report.agents.find((a) => a.agent === 'PJSIP/1009')!;
     expect(agent).toMatchObject({ busy: 60, loggedIn: 120, occupancy: 0.5 });
@@ -297,14 +314,14 @@ describe('the floor API', () => {
   it('opens the R12 absence alert at the threshold, with the message in the requested language', async () => {
     const pausedAt = T0 + 10;
     const early = await harness(undefined, (pausedAt + 599) * 1000);
-    await early.app.inject({ method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 3) });
+    await call(early.app, { method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 3) });
     early.hub.evaluateAlerts();
-    expect((await early.app.inject('/api/floor')).json<{ alerts: unknown[] }>().alerts).toEqual([]);
+    expect((await call(early.app, '/api/floor')).json<{ alerts: unknown[] }>().alerts).toEqual([]);
 
     const { app, hub } = await harness(undefined, (pausedAt + 600) * 1000);
-    await app.inject({ method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 3) });
+    await call(app, { method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 3) });
     hub.evaluateAlerts();
-    const en = (await app.inject('/api/floor')).json<{
+    const en = (await call(app, '/api/floor')).json<{
       alerts: { norm: string; rule: string; agent: string; since: number; message: string }[];
     }>();
     expect(en.alerts).toHaveLength(1);
@@ -315,7 +332,7 @@ describe('the floor API', () => {
       since: (pausedAt + 600) * 1000,
     });
     const zh = (
-      await app.inject({ url: '/api/floor', headers: { 'accept-language': 'zh-TW,zh;q=0.9' } })
+      await call(app, { url: '/api/floor', headers: { 'accept-language': 'zh-TW,zh;q=0.9' } })
     ).json<{ alerts: { message: string }[] }>();
     expect(zh.alerts[0]!.message).not.toBe(en.alerts[0]!.message);
     expect(zh.alerts[0]!.message).toMatch(/[\u4e00-\u9fff]/);
@@ -323,9 +340,9 @@ describe('the floor API', () => {
 
   it('answers 503 when the batch cannot be stored, and keeps nothing of it', async () => {
     const { app, db, ingest } = await harness();
-    await app.inject({ method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 3) });
+    await call(app, { method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 3) });
     await db.db.schema.dropTable('meta').execute(); // the next commit fails at its last write
-    const res = await app.inject({
+    const res = await call(app, {
       method: 'POST',
       url: '/api/events',
       payload: [
@@ -341,7 +358,7 @@ describe('the floor API', () => {
     let states: [string, string][] = [];
     for (let i = 0; i < 100; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      states = (await app.inject('/api/floor'))
+      states = (await call(app, '/api/floor'))
         .json<{ agents: { agent: string; state: string }[] }>()
         .agents.map((a) => [a.agent, a.state]);
       if (states.some(([a, s]) => a === 'PJSIP/1002' && s === 'available')) break;
@@ -357,7 +374,7 @@ describe('the floor API', () => {
 
   it('publishes the OpenAPI document and the interactive docs', async () => {
     const { app } = await harness();
-    const doc = (await app.inject('/api/openapi.json')).json<{
+    const doc = (await call(app, '/api/openapi.json')).json<{
       openapi: string;
       paths: Record<string, unknown>;
     }>();
@@ -365,10 +382,10 @@ describe('the floor API', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/healthz', '/api/floor', '/api/events', '/api/reports/{kind}']),
     );
-    const ui = await app.inject('/api/docs/');
+    const ui = await call(app, '/api/docs/');
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('swagger');
-    const root = await app.inject('/');
+    const root = await call(app, '/');
     expect(root.body).toContain('npm run build');
   });
 
@@ -379,13 +396,13 @@ describe('the floor API', () => {
       writeFileSync(join(web, 'index.html'), '<!doctype html><div id="root"></div>');
       writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1);');
       const { app } = await harness(undefined, undefined, web);
-      expect((await app.inject('/')).body).toContain('id="root"');
-      const wallboard = await app.inject('/wallboard');
+      expect((await call(app, '/')).body).toContain('id="root"');
+      const wallboard = await call(app, '/wallboard');
       expect(wallboard.statusCode).toBe(200);
       expect(wallboard.body).toContain('id="root"');
-      expect((await app.inject('/reports/queues')).body).toContain('id="root"');
-      expect((await app.inject('/assets/app.js')).body).toBe('console.log(1);');
-      const api = await app.inject('/api/unknown');
+      expect((await call(app, '/reports/queues')).body).toContain('id="root"');
+      expect((await call(app, '/assets/app.js')).body).toBe('console.log(1);');
+      const api = await call(app, '/api/unknown');
       expect(api.statusCode).toBe(404);
       expect(api.json()).toMatchObject({ error: { code: 'not_found' } });
     } finally {
@@ -394,10 +411,11 @@ describe('the floor API', () => {
   });
 
   it('sends a snapshot on connect, then agent and queue changes over WebSocket', async () => {
-    const { app } = await harness();
+    const h = await harness();
+    const { app } = h;
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address() as { port: number };
-    const ws = new WebSocket(`ws://127.0.0.1:${address.port}/api/live`);
+    const ws = new WebSocket(`ws://127.0.0.1:${address.port}/api/live`, { headers: h.manager });
     const messages: {
       type: string;
       data: { agent?: string; queue?: string; state?: string; waiting?: number };
@@ -410,7 +428,7 @@ describe('the floor API', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     expect(messages[0]?.type).toBe('snapshot');
-    await app.inject({ method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 4) });
+    await call(app, { method: 'POST', url: '/api/events', payload: EVENTS.slice(0, 4) });
     for (let i = 0; i < 100 && messages.length < 4; i++) {
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -444,12 +462,12 @@ describe.runIf(sharedDataAvailable())('reports of imported history', () => {
       await importFiles([path], { ...settings, reorderWindow: 300 }, new Map(), db, quiet);
       const { app } = await harness(db, Date.UTC(2030, 0, 1));
       const cli = await runStats([path], { tz: 'UTC', interval: '30m', format: 'auto' }, quiet);
-      const queues = (await app.inject('/api/reports/queues')).json<{
+      const queues = (await call(app, '/api/reports/queues')).json<{
         queues: unknown[];
         totals: unknown;
       }>();
-      const agents = (await app.inject('/api/reports/agents')).json<{ agents: unknown[] }>();
-      const intervals = (await app.inject('/api/reports/intervals?interval=30m')).json<{
+      const agents = (await call(app, '/api/reports/agents')).json<{ agents: unknown[] }>();
+      const intervals = (await call(app, '/api/reports/intervals?interval=30m')).json<{
         intervals: unknown[];
       }>();
       expect(cli.totals.offered).toBeGreaterThan(minOffered);

@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -24,6 +26,8 @@ import { queueLogEvent } from '../core/telephony/queue-log.js';
 import type { TelephonyEvent } from '../core/telephony/events.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { ping } from '../db/ingest.repository.js';
+import { installAuth, isCsrfError } from './auth/auth-plugin.js';
+import { registerAuthRoutes, type DemoUser } from './auth/auth-routes.js';
 import { AppError, errorBody } from './errors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
 import type { LiveHub } from './live/live-hub.js';
@@ -52,6 +56,14 @@ export interface AppDeps {
   readonly webRoot: string;
   readonly logger: Logger | false;
   readonly now?: () => number;
+  /** `CALLFLOOR_ADMIN_TOKEN`: accepted as an admin bearer token (first start); null = none. */
+  readonly adminToken?: string | null;
+  /** Demo accounts listed on the login page (demo mode), or null. */
+  readonly demoUsers?: readonly DemoUser[] | null;
+  /** `Secure` cookies: `auto` (default) = when the request came over HTTPS. */
+  readonly secureCookies?: boolean | 'auto';
+  /** API requests per minute and address (default 1200) and sign-ins (default 20). */
+  readonly rateLimit?: { readonly perMinute?: number; readonly loginPerMinute?: number };
 }
 
 /** SPA routes served with the UI's index.html. */
@@ -62,6 +74,11 @@ function localeOf(lang: string | undefined, acceptLanguage: string | undefined):
   if (lang !== undefined) return lang;
   const first = acceptLanguage?.split(',')[0]?.split(';')[0]?.trim();
   return first === undefined || first === '' ? null : first;
+}
+
+/** A URL with the values of secret-bearing query parameters (`token`) replaced by `***`. */
+export function redactSecrets(url: string): string {
+  return url.replace(/([?&](?:token|access_token)=)[^&#]*/gi, '$1***');
 }
 
 function fieldOf(instancePath: string): string {
@@ -77,10 +94,15 @@ function fieldOf(instancePath: string): string {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
   const bodyLimit = 16 * 1024 * 1024;
+  // Request logging is ours (below): Fastify's own would log `?token=` secrets in URLs.
   const base: FastifyInstance =
     deps.logger === false
       ? Fastify({ logger: false, bodyLimit })
-      : (Fastify({ loggerInstance: deps.logger, bodyLimit }) as unknown as FastifyInstance);
+      : (Fastify({
+          loggerInstance: deps.logger,
+          bodyLimit,
+          disableRequestLogging: true,
+        }) as unknown as FastifyInstance);
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -97,6 +119,47 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   await app.register(fastifyWebsocket);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // React style attributes and ECharts; no inline scripts anywhere.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // Served over plain HTTP on a LAN as often as behind TLS: HSTS is the proxy's business.
+    strictTransportSecurity: false,
+  });
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: deps.rateLimit?.perMinute ?? 1200,
+    timeWindow: '1 minute',
+  });
+  await installAuth(app, {
+    database: deps.database,
+    adminToken: deps.adminToken ?? null,
+    secureCookies: deps.secureCookies ?? 'auto',
+    now,
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const status = reply.statusCode;
+    const entry = {
+      method: request.method,
+      url: redactSecrets(request.url),
+      status,
+      ms: Math.round(reply.elapsedTime),
+      ip: request.ip,
+    };
+    if (status >= 500) request.log.error(entry, 'request failed');
+    else if (status >= 400) request.log.info(entry, 'request refused');
+    else request.log.debug(entry, 'request');
+    done();
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -110,6 +173,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     if (error instanceof AppError) {
       return reply.code(error.status).send(errorBody(error.code, error.message, error.field));
+    }
+    if (isCsrfError(error)) {
+      return reply
+        .code(403)
+        .send(
+          errorBody('csrf', 'missing or invalid x-csrf-token header (GET /api/auth/me gives it)'),
+        );
+    }
+    if (error.statusCode === 429) {
+      return reply.code(429).send(errorBody('rate_limited', 'too many requests; retry later'));
     }
     if (error instanceof IngestUnavailableError) {
       request.log.error({ err: error }, 'events not stored');
@@ -139,9 +212,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(404).send(errorBody('not_found', `no route ${request.method} ${path}`));
   });
 
+  await registerAuthRoutes(app, {
+    database: deps.database,
+    adminToken: deps.adminToken ?? null,
+    secureCookies: deps.secureCookies ?? 'auto',
+    demoUsers: deps.demoUsers ?? null,
+    sendIndex: hasWeb ? (reply) => reply.type('text/html').sendFile('index.html') : null,
+    loginRateLimit: deps.rateLimit?.loginPerMinute ?? 20,
+    now,
+  });
+
   app.get(
     '/healthz',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'Health: the database answers and the sources are read',
         response: { 200: HealthResponse, 503: HealthResponse },
@@ -161,6 +245,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get(
     '/api/floor',
     {
+      config: { access: ['floor.view', 'wallboard.view'] },
       schema: {
         summary: 'The live floor: agents, queues (with today’s KPIs) and open alerts',
         querystring: LangQuery,
@@ -173,6 +258,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     '/api/live',
     {
       websocket: true,
+      config: { access: ['floor.view', 'wallboard.view'] },
       schema: { summary: 'Live floor changes (WebSocket)', querystring: LangQuery },
     },
     (socket, request) => {
@@ -198,6 +284,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get(
     '/api/live/sse',
     {
+      config: { access: ['floor.view', 'wallboard.view'] },
       schema: {
         summary: 'Live floor changes (server-sent events twin of /api/live)',
         querystring: LangQuery,
@@ -231,6 +318,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.post(
     '/api/events',
     {
+      config: { access: 'events.ingest' },
       schema: {
         summary: 'Ingest canonical telephony events (queue_log lines as JSON), at most 10,000',
         body: EventsBody,
@@ -263,6 +351,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get(
     '/api/reports/:kind',
     {
+      config: { access: 'reports.view' },
       schema: {
         summary: 'Queue, agent or interval report from the stored data (JSON, CSV or XLSX)',
         params: ReportParams,
@@ -310,12 +399,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () =>
+    app.swagger(),
+  );
 
   if (hasWeb) {
     await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: true });
   } else {
-    app.get('/', { schema: { hide: true } }, (_request, reply) =>
+    app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_request, reply) =>
       reply
         .type('text/html; charset=utf-8')
         .send(

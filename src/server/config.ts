@@ -21,6 +21,8 @@
  * | --reorder-window | CALLFLOOR_REORDER_WINDOW | reorderWindow | 2 |
  * | --web-root | CALLFLOOR_WEB_ROOT | webRoot | dist/web |
  * | --log-level | CALLFLOOR_LOG_LEVEL | logLevel | info |
+ * | (none: a secret) | CALLFLOOR_ADMIN_TOKEN | adminToken | (none) |
+ * | --secure-cookies | CALLFLOOR_SECURE_COOKIES | secureCookies | auto |
  * | --config | CALLFLOOR_CONFIG | — | (none) |
  * | — | — | alerts | `{ absenceThresholdSeconds: 600, absenceByReason: {}, longestWaitSeconds: 60, serviceLevelMinOffered: 0 }` |
  */
@@ -80,6 +82,10 @@ const ConfigSchema = z.object({
   reorderWindow: numberish.pipe(z.number().min(0).max(3600)).default(2),
   webRoot: z.string().min(1).default('dist/web'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** First-start admin API token (environment or config file; never a flag: argv is visible). */
+  adminToken: z.string().min(16, 'must be at least 16 characters').nullable().default(null),
+  /** `Secure` session cookies: auto = when the request came over HTTPS (or X-Forwarded-Proto). */
+  secureCookies: z.union([z.literal('auto'), booleanish]).default('auto'),
   /** Alert thresholds (config file only): R12 absence and S2 queue rules. */
   alerts: z
     .object({
@@ -117,6 +123,8 @@ export const ENV_NAMES: Readonly<Record<EnvKey, string>> = {
   reorderWindow: 'CALLFLOOR_REORDER_WINDOW',
   webRoot: 'CALLFLOOR_WEB_ROOT',
   logLevel: 'CALLFLOOR_LOG_LEVEL',
+  adminToken: 'CALLFLOOR_ADMIN_TOKEN',
+  secureCookies: 'CALLFLOOR_SECURE_COOKIES',
 };
 
 /**

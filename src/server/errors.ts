@@ -7,7 +7,12 @@
 export type ErrorCode =
   | 'invalid_request'
   | 'unauthorized'
+  | 'unauthenticated'
+  | 'invalid_credentials'
   | 'forbidden'
+  | 'csrf'
+  | 'confidentiality_required'
+  | 'password_change_required'
   | 'not_found'
   | 'conflict'
   | 'rate_limited'
@@ -17,7 +22,12 @@ export type ErrorCode =
 const STATUS: Readonly<Record<ErrorCode, number>> = {
   invalid_request: 400,
   unauthorized: 401,
+  unauthenticated: 401,
+  invalid_credentials: 401,
   forbidden: 403,
+  csrf: 403,
+  confidentiality_required: 403,
+  password_change_required: 403,
   not_found: 404,
   conflict: 409,
   rate_limited: 429,

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 import { startServer } from './server.js';
+import { tokenHeaders } from '../test-support/auth.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callfloor-server-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,6 +60,7 @@ describe('startServer with no telephony source', () => {
       null,
     );
     const server = await startServer(config, pino({ level: 'silent' }));
+    const headers = await tokenHeaders(server.database.db, 'manager');
     try {
       const health = (await (await fetch(`${server.url}/healthz`)).json()) as {
         mode: string;
@@ -66,7 +68,7 @@ describe('startServer with no telephony source', () => {
       };
       expect(health.mode).toBe('demo');
       expect(health.sources).toEqual([expect.objectContaining({ kind: 'demo', ok: true })]);
-      const floor = (await (await fetch(`${server.url}/api/floor`)).json()) as {
+      const floor = (await (await fetch(`${server.url}/api/floor`, { headers })).json()) as {
         mode: string;
         agents: unknown[];
         queues: { queue: string; today: { offered: number } }[];
@@ -76,7 +78,10 @@ describe('startServer with no telephony source', () => {
       expect(floor.queues.reduce((n, q) => n + q.today.offered, 0)).toBeGreaterThan(0);
 
       const controller = new AbortController();
-      const sse = await fetch(`${server.url}/api/live/sse`, { signal: controller.signal });
+      const sse = await fetch(`${server.url}/api/live/sse`, {
+        signal: controller.signal,
+        headers,
+      });
       expect(sse.headers.get('content-type')).toContain('text/event-stream');
       const reader = (sse.body as ReadableStream<Uint8Array>).getReader();
       let text = '';
@@ -105,11 +110,12 @@ describe('startServer with no telephony source', () => {
       {},
       null,
     );
+    let headers: Record<string, string> = {};
     const report = async (url: string) => ({
-      ...((await (await fetch(`${url}/api/reports/queues`)).json()) as {
+      ...((await (await fetch(`${url}/api/reports/queues`, { headers })).json()) as {
         totals: { offered: number };
       }),
-      ...((await (await fetch(`${url}/api/reports/agents`)).json()) as {
+      ...((await (await fetch(`${url}/api/reports/agents`, { headers })).json()) as {
         agents: { agent: string; occupancy: number | null }[];
       }),
     });
@@ -125,6 +131,7 @@ describe('startServer with no telephony source', () => {
       return last;
     };
     const first = await startServer(config, pino({ level: 'silent' }));
+    headers = await tokenHeaders(first.database.db, 'manager');
     let before: Awaited<ReturnType<typeof report>>;
     try {
       before = await settled(first.url);

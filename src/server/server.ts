@@ -114,6 +114,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     settings,
     webRoot: config.webRoot,
     logger,
+    adminToken: config.adminToken,
+    secureCookies: config.secureCookies,
+    demoUsers: null,
   });
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, docs: `${url}/api/docs`, mode }, 'callfloor serving');

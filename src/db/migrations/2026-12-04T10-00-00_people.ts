@@ -4,14 +4,15 @@
  * and its acceptances (X05), and the append-only audit log. Frozen in time (Kysely docs,
  * "Migrations"). Instants are epoch milliseconds in `double precision`.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations are frozen in time (Kysely docs) */
 
 /** Creates the tables and the audit log's append-only triggers. */
 export async function up(db: Kysely<any>): Promise<void> {
   const isPostgres = await detectPostgres(db);
-  const serial = (c: any) => (isPostgres ? c.primaryKey() : c.primaryKey().autoIncrement());
+  const serial = (c: ColumnDefinitionBuilder) =>
+    isPostgres ? c.primaryKey() : c.primaryKey().autoIncrement();
   const idType = isPostgres ? 'bigserial' : 'integer';
 
   await db.schema

@@ -78,8 +78,8 @@ describe.each(dialects)('API tokens on $name', ({ open }) => {
     const hash = hashTokenSecret(created.secret);
     expect((await findActiveTokenByHash(d.db, hash, NOW))?.id).toBe(created.token.id);
     // Expiry is exclusive: at expires_at the token is no longer usable.
-    expect(await findActiveTokenByHash(d.db, hash, NOW + 3_600_000)).toBeNull();
-    expect(await findActiveTokenByHash(d.db, hashTokenSecret('cf_other'), NOW)).toBeNull();
+    expect(await findActiveTokenByHash(d.db, hash, NOW + 3_600_000)).toBeUndefined();
+    expect(await findActiveTokenByHash(d.db, hashTokenSecret('cf_other'), NOW)).toBeUndefined();
 
     await touchApiToken(d.db, created.token.id, NOW + 5);
     expect((await findApiToken(d.db, created.token.id))?.last_used_at).toBe(NOW + 5);
@@ -100,7 +100,9 @@ describe.each(dialects)('API tokens on $name', ({ open }) => {
     const a = await createToken(d.db, admin, { name: 'A', role: 'integration' }, NOW);
     const b = await createToken(d.db, admin, { name: 'B', role: 'wallboard' }, NOW + 1000);
     await revokeToken(d.db, a.token.id, NOW + 2000);
-    expect(await findActiveTokenByHash(d.db, hashTokenSecret(a.secret), NOW + 3000)).toBeNull();
+    expect(
+      await findActiveTokenByHash(d.db, hashTokenSecret(a.secret), NOW + 3000),
+    ).toBeUndefined();
     const list = await listTokens(d.db, NOW + 3000);
     expect(list.map((t) => [t.name, t.status, t.revokedAt])).toEqual([
       ['B', 'active', null],

@@ -4,7 +4,7 @@
  * prefix) is stored. `Authorization: Bearer <secret>` is resolved by the auth plugin with
  * `hashTokenSecret` and `findActiveTokenByHash` (src/db/tokens.repository.ts).
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   HUMAN_ROLES,
   MACHINE_ROLES,
@@ -20,6 +20,7 @@ import {
   revokeApiToken,
   type ApiTokenRecord,
 } from '../../db/tokens.repository.js';
+import { randomSecret, sha256Hex } from '../auth/secrets.js';
 import { AppError } from '../errors.js';
 
 /** Prefix of every token secret (lets secret scanners and people recognise them). */
@@ -27,12 +28,15 @@ export const TOKEN_PREFIX = 'cf_';
 
 /** A new random token secret: `cf_` + 32 random bytes in base64url (43 characters). */
 export function newTokenSecret(): string {
-  return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  return randomSecret(TOKEN_PREFIX, 32);
 }
 
-/** The stored form of a secret: SHA-256 of its UTF-8 bytes, lowercase hex (64 characters). */
+/**
+ * The stored form of a secret: SHA-256 of its UTF-8 bytes, lowercase hex (64 characters); the
+ * auth plugin hashes `Bearer` values the same way (`sha256Hex`).
+ */
 export function hashTokenSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return sha256Hex(secret);
 }
 
 /** A token as the API shows it (never the secret nor its hash). Instants epoch ms. */
