@@ -21,6 +21,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { can } from '../core/people/access.js';
 import type { StatsSettings } from '../core/stats/report.js';
 import { queueLogEvent } from '../core/telephony/queue-log.js';
 import type { TelephonyEvent } from '../core/telephony/events.js';
@@ -28,11 +29,15 @@ import type { DatabaseHandle } from '../db/database.js';
 import { ping } from '../db/ingest.repository.js';
 import { installAuth, isCsrfError } from './auth/auth-plugin.js';
 import { registerAuthRoutes, type DemoUser } from './auth/auth-routes.js';
+import { agentFilter, NO_TEAMS, type TeamOf } from './access/principal-view.js';
+import { registerAuditRoutes } from './audit/audit-routes.js';
+import { registerCallsRoutes } from './calls/calls-routes.js';
 import { AppError, errorBody } from './errors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
-import type { LiveHub } from './live/live-hub.js';
+import { liveViewOf, type LiveHub } from './live/live-hub.js';
 import { computeReport, reportSettings } from './reports/report-service.js';
 import { toCsv, toXlsx } from './reports/report-format.js';
+import { registerTokenRoutes } from './tokens/token-routes.js';
 import {
   ErrorResponse,
   EventsBody,
@@ -64,6 +69,11 @@ export interface AppDeps {
   readonly secureCookies?: boolean | 'auto';
   /** API requests per minute and address (default 1200) and sign-ins (default 20). */
   readonly rateLimit?: { readonly perMinute?: number; readonly loginPerMinute?: number };
+  /**
+   * The team id of an agent id, for team leads' scope (the people directory's
+   * `agent(id)?.teamId`); default: no teams known (team leads see no agent rows).
+   */
+  readonly teamOf?: TeamOf;
 }
 
 /** SPA routes served with the UI's index.html. */
@@ -93,6 +103,7 @@ function fieldOf(instancePath: string): string {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
+  const teamOf = deps.teamOf ?? NO_TEAMS;
   const bodyLimit = 16 * 1024 * 1024;
   // Request logging is ours (below): Fastify's own would log `?token=` secrets in URLs.
   const base: FastifyInstance =
@@ -251,7 +262,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         querystring: LangQuery,
       },
     },
-    (request) => deps.hub.floor(localeOf(request.query.lang, request.headers['accept-language'])),
+    (request) =>
+      deps.hub.floor(
+        localeOf(request.query.lang, request.headers['accept-language']),
+        liveViewOf(request.principal!),
+      ),
   );
 
   app.get(
@@ -267,6 +282,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           if (socket.readyState === socket.OPEN) socket.send(message);
         },
         localeOf(request.query.lang, request.headers['accept-language']),
+        liveViewOf(request.principal!),
       );
       socket.on('close', unsubscribe);
       socket.on('error', unsubscribe);
@@ -304,6 +320,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           raw.write(`data: ${message}\n\n`);
         },
         localeOf(request.query.lang, request.headers['accept-language']),
+        liveViewOf(request.principal!),
       );
       sseStreams.add(raw);
       const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
@@ -361,6 +378,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (request, reply) => {
       const { kind } = request.params;
       const query = request.query;
+      const principal = request.principal!;
+      if (query.format !== 'json' && !can(principal, 'reports.export')) {
+        throw new AppError('forbidden', 'your role may not export', 'format');
+      }
       const settings = reportSettings(deps.settings, {
         ...query,
         interval: query.interval ?? (kind === 'intervals' ? '15m' : undefined),
@@ -378,6 +399,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       else rows = report.intervals ?? [];
       if (query.agent !== undefined) {
         rows = rows.filter((r) => !('agent' in r) || r.agent === query.agent);
+      }
+      const shows = agentFilter(principal, teamOf);
+      rows = rows.filter((r) => !('agent' in r) || shows(r.agent as string));
+      if (query.format !== 'json') {
+        request.audit('export.reports', {
+          target: kind,
+          detail: {
+            format: query.format,
+            from: settings.from,
+            to: settings.to,
+            queue: query.queue ?? null,
+            agent: query.agent ?? null,
+            rows: rows.length,
+          },
+        });
       }
       if (query.format === 'csv') {
         return reply
@@ -398,6 +434,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return body;
     },
   );
+
+  registerCallsRoutes(app, { db: deps.database.db, settings: deps.settings, teamOf });
+  registerAuditRoutes(app, { db: deps.database.db, settings: deps.settings });
+  registerTokenRoutes(app, { db: deps.database.db, now });
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () =>
     app.swagger(),

@@ -137,11 +137,12 @@ export class LiveHub {
   }
 
   /**
-   * The floor payload now, as `view` may see it (agents and agent alerts of its scope, callers
-   * masked when it says so).
+   * The floor payload now, as `view` may see it: agents and agent alerts of its scope, callers
+   * masked when it says so. No default view: each caller says whose it is
+   * (`liveViewOf(principal)`, or `FULL_VIEW` for the server itself).
    * @param locale language of alert messages (any BCP 47 tag; en, zh-TW or zh-CN is used)
    */
-  floor(locale: string | null = null, view: LiveView = FULL_VIEW): FloorPayload {
+  floor(locale: string | null, view: LiveView): FloorPayload {
     const engine = this.options.engine();
     const now = this.now();
     if (engine === null) {
@@ -170,11 +171,7 @@ export class LiveHub {
    * @param locale language of its alert messages
    * @param view what it may see (`liveViewOf(principal)`)
    */
-  subscribe(
-    subscriber: LiveSubscriber,
-    locale: string | null = null,
-    view: LiveView = FULL_VIEW,
-  ): () => void {
+  subscribe(subscriber: LiveSubscriber, locale: string | null, view: LiveView): () => void {
     subscriber(JSON.stringify({ type: 'snapshot', data: this.floor(locale, view) }));
     this.subscribers.set(subscriber, { locale: alertLocale(locale), view });
     return () => this.subscribers.delete(subscriber);
