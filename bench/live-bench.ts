@@ -18,6 +18,9 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createLiveSimulator } from '../src/core/simulation/index.js';
 
+/** The bench signs in with a first-start admin token (the admin sees the whole floor). */
+const BENCH_TOKEN = 'live-bench-admin-token-0123456789';
+
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
@@ -95,13 +98,18 @@ async function main(): Promise<void> {
       '--log-level',
       'warn',
     ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, CALLFLOOR_ADMIN_TOKEN: BENCH_TOKEN },
+    },
   );
   const pid = server.pid!;
+  const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
-      const res = await fetch(`${base}/api/floor`);
+      const res = await fetch(`${base}/api/floor`, { headers });
       const floor = (await res.json()) as { agents: unknown[] };
       if (floor.agents.length >= Math.min(AGENTS, 10)) break;
     } catch {
@@ -117,7 +125,7 @@ async function main(): Promise<void> {
   let messages = 0;
   const sockets: WebSocket[] = [];
   for (let c = 0; c < CLIENTS; c++) {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live`);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live`, { headers });
     ws.on('message', (data: Buffer) => {
       const at = performance.now();
       messages++;

@@ -327,7 +327,7 @@ describe('the floor API', () => {
     expect(en.alerts).toHaveLength(1);
     expect(en.alerts[0]).toMatchObject({
       norm: 'R12',
-      rule: 'absence.threshold',
+      rule: 'absence.unapproved',
       agent: 'PJSIP/1001',
       since: (pausedAt + 600) * 1000,
     });

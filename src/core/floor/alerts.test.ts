@@ -25,7 +25,7 @@ const pausedFloor = (reason = 'Break'): FloorState =>
     [100, `NONE|sales|PJSIP/1|PAUSE|${reason}`],
   ]);
 
-describe('R12 absence.threshold', () => {
+describe('R12 absence.unapproved', () => {
   it('fires at 10:00 of pause, not at 9:59', () => {
     const floor = pausedFloor();
     expect(evaluateAlerts(floor.view(ms(100 + 599)), ms(100 + 599))).toEqual([]);
@@ -34,9 +34,9 @@ describe('R12 absence.threshold', () => {
     const alerts = evaluateAlerts(floor.view(ms(100 + 600)), ms(100 + 600));
     expect(alerts).toEqual([
       {
-        id: `absence.threshold:PJSIP/1:${ms(700)}`,
+        id: `absence.unapproved:PJSIP/1:${ms(700)}`,
         norm: 'R12',
-        rule: 'absence.threshold',
+        rule: 'absence.unapproved',
         severity: 'warning',
         agent: 'PJSIP/1',
         queue: null,
@@ -57,7 +57,7 @@ describe('R12 absence.threshold', () => {
     const breakFloor = pausedFloor('Break');
     expect(evaluateAlerts(breakFloor.view(ms(399)), ms(399), settings)).toEqual([]);
     expect(evaluateAlerts(breakFloor.view(ms(400)), ms(400), settings)[0]?.rule).toBe(
-      'absence.threshold',
+      'absence.unapproved',
     );
     const lunch = pausedFloor('Lunch');
     expect(evaluateAlerts(lunch.view(ms(1899)), ms(1899), settings)).toEqual([]);
@@ -96,7 +96,7 @@ describe('R12 absence.threshold', () => {
     expect(diffAlerts(later, cleared)).toEqual({ opened: [], cleared: [first[0]?.id] });
     floor.apply(q.event);
     const again = evaluateAlerts(floor.view(ms(1600)), ms(1600), {}, cleared);
-    expect(again.map((a) => a.id)).toEqual([`absence.threshold:PJSIP/1:${ms(1600)}`]);
+    expect(again.map((a) => a.id)).toEqual([`absence.unapproved:PJSIP/1:${ms(1600)}`]);
   });
 
   it('a reason change is a new pause segment with a new id (since restarts)', () => {
@@ -107,7 +107,7 @@ describe('R12 absence.threshold', () => {
     floor.apply(q.event);
     expect(evaluateAlerts(floor.view(ms(1399)), ms(1399), {}, first)).toEqual([]);
     expect(evaluateAlerts(floor.view(ms(1400)), ms(1400), {}, first)[0]?.id).toBe(
-      `absence.threshold:PJSIP/1:${ms(1400)}`,
+      `absence.unapproved:PJSIP/1:${ms(1400)}`,
     );
   });
 });
@@ -184,7 +184,7 @@ describe('alertMessage', () => {
   const absence: FloorAlert = {
     id: 'x',
     norm: 'R12',
-    rule: 'absence.threshold',
+    rule: 'absence.unapproved',
     severity: 'warning',
     agent: 'PJSIP/1001',
     queue: null,
@@ -269,7 +269,7 @@ describe('R12 approved absences', () => {
       ...floor.view(ms(700)),
       approvedAbsences: [{ agent: 'PJSIP/2', from: ms(0), until: ms(5000) }],
     };
-    expect(evaluateAlerts(other, ms(700)).map((a) => a.rule)).toEqual(['absence.threshold']);
+    expect(evaluateAlerts(other, ms(700)).map((a) => a.rule)).toEqual(['absence.unapproved']);
     expect(alertMessage(overrun!, 'zh-TW')).toBe('PJSIP/1 核准的離席時間已結束，仍在暫停：Doctor');
   });
 });

@@ -2,7 +2,7 @@
  * Floor alert rules: a pure evaluator over the floor view.
  *
  * Rules and their norms (`norms.md`):
- * - R12 `absence.threshold` — an agent has been paused for the absence threshold (default 600 s);
+ * - R12 `absence.unapproved` — an agent has been paused for the absence threshold (default 600 s);
  *   the alert fires AT the threshold (10:00), not a second before (9:59).
  * - R12 `absence.reason_allowance` — the same, for a pause reason with its own allowance
  *   (e.g. `Lunch` 1800 s).
@@ -25,7 +25,7 @@ export type AlertSeverity = 'info' | 'warning' | 'critical';
 
 /** Stable rule keys. */
 export type AlertRule =
-  | 'absence.threshold'
+  | 'absence.unapproved'
   | 'absence.reason_allowance'
   | 'absence.overrun'
   | 'queue.longest_wait'
@@ -196,7 +196,7 @@ export function evaluateAlerts(
     if (now < reached) continue;
     raise(
       'R12',
-      allowance === undefined ? 'absence.threshold' : 'absence.reason_allowance',
+      allowance === undefined ? 'absence.unapproved' : 'absence.reason_allowance',
       'warning',
       a.agent,
       null,

@@ -55,7 +55,18 @@ export interface PendingSteps {
   readonly mustChangePassword: boolean;
 }
 
+/** A route and who may call it (the route x role test walks this list). */
+export interface RouteAccess {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered after the auth hook, with its declared access. */
+    routeAccess: readonly RouteAccess[];
+  }
   interface FastifyContextConfig {
     /** Who may call the route (required on every route). */
     access?: Access;
@@ -148,6 +159,7 @@ export async function personPrincipal(
  */
 export async function installAuth(app: FastifyInstance, options: AuthOptions): Promise<void> {
   const { database, now } = options;
+  const routeAccess: RouteAccess[] = [];
   const cookieSecret = await metaValueOrCreate(database.db, 'cookie_secret', () => randomSecret());
   await app.register(fastifyCookie, { secret: cookieSecret });
   await app.register(fastifyCsrfProtection, {
@@ -166,8 +178,16 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     },
   );
 
+  app.decorate('routeAccess', routeAccess);
   app.addHook('onRoute', (route) => {
-    if (route.config?.access !== undefined) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (route.config?.access !== undefined) {
+      for (const method of methods) {
+        if (method !== 'HEAD')
+          {routeAccess.push({ method, url: route.url, access: route.config.access });}
+      }
+      return;
+    }
     if (PLUGIN_ROUTES.some((pattern) => pattern.test(route.url))) return;
     throw new Error(`route ${String(route.method)} ${route.url} declares no config.access`);
   });
@@ -176,8 +196,9 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     const header = request.headers.authorization;
     if (header !== undefined && header !== '') {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (match === null)
-        {throw new AppError('unauthenticated', 'Authorization must be "Bearer <token>"');}
+      if (match === null) {
+        throw new AppError('unauthenticated', 'Authorization must be "Bearer <token>"');
+      }
       const secret = match[1] as string;
       if (options.adminToken !== null && secretsEqual(secret, options.adminToken)) {
         request.principal = {
