@@ -48,6 +48,11 @@ const EXPECTED: Record<string, typeof PUBLIC | typeof ANY | readonly Role[]> = {
   'GET /api/live/sse': ALL,
   'POST /api/events': ['admin', 'integration'],
   'GET /api/reports/:kind': ['agent', 'team_lead', 'qa', 'manager', 'integration'],
+  'GET /api/calls': ['agent', 'team_lead', 'qa', 'manager', 'integration'],
+  'GET /api/audit': ['manager', 'admin'],
+  'GET /api/tokens': ['admin'],
+  'POST /api/tokens': ['admin'],
+  'DELETE /api/tokens/:id': ['admin'],
 };
 
 /** Routes that stream forever once allowed: only their refusals are requested. */
