@@ -112,6 +112,8 @@ export class LiveHub {
   messages = 0;
 
   private readonly teamOf: (agentId: string) => string | null;
+  /** Subscribers whose scope is not `all` (0: agent messages go to everyone unfiltered). */
+  private scoped = 0;
 
   constructor(private readonly options: LiveHubOptions) {
     this.now = options.now ?? Date.now;
@@ -173,8 +175,10 @@ export class LiveHub {
    */
   subscribe(subscriber: LiveSubscriber, locale: string | null, view: LiveView): () => void {
     subscriber(JSON.stringify({ type: 'snapshot', data: this.floor(locale, view) }));
+    this.remove(subscriber);
     this.subscribers.set(subscriber, { locale: alertLocale(locale), view });
-    return () => this.subscribers.delete(subscriber);
+    if (view.scope.kind !== 'all') this.scoped++;
+    return () => this.remove(subscriber);
   }
 
   /**
@@ -277,9 +281,20 @@ export class LiveHub {
     return this.todayCache.kpis;
   }
 
+  private remove(subscriber: LiveSubscriber): void {
+    const subscription = this.subscribers.get(subscriber);
+    if (subscription === undefined) return;
+    this.subscribers.delete(subscriber);
+    if (subscription.view.scope.kind !== 'all') this.scoped--;
+  }
+
   /** Sends a message about `agent` (null: about no agent) to the clients whose scope shows it. */
   private sendAbout(agent: string | null, text: string): void {
     this.messages++;
+    if (agent === null || this.scoped === 0) {
+      for (const subscriber of this.subscribers.keys()) this.deliver(subscriber, text);
+      return;
+    }
     const cache = {};
     for (const [subscriber, { view }] of this.subscribers) {
       if (this.shows(view, agent, cache)) this.deliver(subscriber, text);
@@ -306,7 +321,7 @@ export class LiveHub {
     try {
       subscriber(text);
     } catch {
-      this.subscribers.delete(subscriber);
+      this.remove(subscriber);
     }
   }
 }
