@@ -265,6 +265,28 @@ describe('the floor per principal', () => {
     expect(lead.texts.some((t) => t.includes('0287654321'))).toBe(true);
   });
 
+  it('the SSE stream gives an agent only their own row, callers masked', async () => {
+    const w = await world();
+    await w.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = w.app.server.address() as { port: number };
+    const controller = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${port}/api/live/sse`, {
+      headers: w.as.agent,
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    let text = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      text += Buffer.from(chunk).toString('utf8');
+      if (text.includes('\n\n')) break;
+    }
+    controller.abort();
+    const first = text.split('\n\n')[0]!.replace(/^data: /, '');
+    const snapshot = (JSON.parse(first) as { type: string; data: FloorBody }).data;
+    expect(floorAgents(snapshot)).toEqual(['u-bob']);
+    expect(floorCallers(snapshot)).toEqual(['0912***678']);
+  });
+
   it('refuses the WebSocket and the SSE stream without a principal', async () => {
     const w = await world();
     expect((await w.app.inject('/api/live/sse')).statusCode).toBe(401);
