@@ -31,6 +31,7 @@ import { installAuth, isCsrfError } from './auth/auth-plugin.js';
 import { registerAuthRoutes, type DemoUser } from './auth/auth-routes.js';
 import { agentFilter, NO_TEAMS, type TeamOf } from './access/principal-view.js';
 import { registerAuditRoutes } from './audit/audit-routes.js';
+import { auditStream } from './audit/stream-audit.js';
 import { registerCallsRoutes } from './calls/calls-routes.js';
 import { AppError, errorBody } from './errors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
@@ -262,11 +263,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         querystring: LangQuery,
       },
     },
-    (request) =>
-      deps.hub.floor(
-        localeOf(request.query.lang, request.headers['accept-language']),
-        liveViewOf(request.principal!),
-      ),
+    (request) => {
+      const view = liveViewOf(request.principal!);
+      // Waiting callers' numbers unmasked are customer data (X05).
+      if (!view.maskCallers) request.audit('read.customer_data', { target: 'floor' });
+      return deps.hub.floor(localeOf(request.query.lang, request.headers['accept-language']), view);
+    },
   );
 
   app.get(
@@ -277,12 +279,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       schema: { summary: 'Live floor changes (WebSocket)', querystring: LangQuery },
     },
     (socket, request) => {
+      const view = liveViewOf(request.principal!);
+      if (!view.maskCallers) {
+        void auditStream(
+          deps.database.db,
+          request,
+          'read.customer_data',
+          { target: 'live', detail: { transport: 'websocket' } },
+          101,
+          now(),
+        );
+      }
       const unsubscribe = deps.hub.subscribe(
         (message) => {
           if (socket.readyState === socket.OPEN) socket.send(message);
         },
         localeOf(request.query.lang, request.headers['accept-language']),
-        liveViewOf(request.principal!),
+        view,
       );
       socket.on('close', unsubscribe);
       socket.on('error', unsubscribe);
@@ -307,6 +320,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     (request, reply) => {
+      const view = liveViewOf(request.principal!);
+      if (!view.maskCallers) {
+        void auditStream(
+          deps.database.db,
+          request,
+          'read.customer_data',
+          { target: 'live', detail: { transport: 'sse' } },
+          200,
+          now(),
+        );
+      }
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -320,7 +344,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           raw.write(`data: ${message}\n\n`);
         },
         localeOf(request.query.lang, request.headers['accept-language']),
-        liveViewOf(request.principal!),
+        view,
       );
       sseStreams.add(raw);
       const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);

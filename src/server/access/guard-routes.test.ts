@@ -201,6 +201,14 @@ describe('the floor per principal', () => {
     expect(floorCallers(await floor('wallboard'))).toEqual(['0912***678']);
     expect(floorCallers(await floor('agent'))).toEqual(['0912***678']);
     expect(floorCallers(await floor('admin'))).toEqual(['0912***678']);
+    // Unmasked numbers are customer data: each such read is audited, masked ones are not.
+    const reads = (await auditEntries(w)).filter((e) => e.action === 'read.customer_data');
+    expect(reads.map((e) => [e.actor_id, e.target, e.path, e.ip]).sort()).toEqual([
+      ['u-lena', 'floor', '/api/floor', '127.0.0.1'],
+      ['u-lena', 'floor', '/api/floor', '127.0.0.1'],
+      ['u-max', 'floor', '/api/floor', '127.0.0.1'],
+      ['u-max', 'floor', '/api/floor', '127.0.0.1'],
+    ]);
     expect((await w.app.inject('/api/floor')).statusCode).toBe(401);
   });
 
@@ -263,6 +271,16 @@ describe('the floor per principal', () => {
     expect(wallboard.texts.some((t) => t.includes('0287***321'))).toBe(true);
     expect(wallboard.texts.some((t) => /0287654321|0912345678/.test(t))).toBe(false);
     expect(lead.texts.some((t) => t.includes('0287654321'))).toBe(true);
+    const reads = (await auditEntries(w)).filter((e) => e.action === 'read.customer_data');
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatchObject({
+      actor_id: 'u-lena',
+      target: 'live',
+      path: '/api/live',
+      status: 101,
+      ip: '127.0.0.1',
+      detail: '{"transport":"websocket"}',
+    });
   });
 
   it('the SSE stream gives an agent only their own row, callers masked', async () => {
