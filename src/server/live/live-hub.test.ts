@@ -186,6 +186,39 @@ describe('the live hub per principal', () => {
     expect(hub.messages - before).toBe(managerSince);
   });
 
+  it('keeps filtering after scoped clients leave (unsubscribing twice counts once)', async () => {
+    const { hub, ingest } = await harness();
+    const unsubscribe = hub.subscribe(() => undefined, 'en', liveViewOf(leadNorth));
+    unsubscribe();
+    unsubscribe();
+    expect(hub.size).toBe(0);
+    const agentTexts: string[] = [];
+    hub.subscribe(
+      (t) => {
+        if (t.startsWith('{"type":"agent"')) agentTexts.push(t);
+      },
+      'en',
+      liveViewOf(agentBob),
+    );
+    await ingest.submit([
+      ev(45, 'PAUSE', { queue: 'sales', agent: 'PJSIP/1003', data: ['Break'] }),
+      ev(50, 'UNPAUSE', { queue: 'sales', agent: 'PJSIP/1001', data: [] }),
+    ]);
+    expect(agentTexts).toEqual([]);
+    // A subscriber that throws is dropped, and its scope with it.
+    let calls = 0;
+    hub.subscribe(
+      () => {
+        if (calls++ > 0) throw new Error('gone'); // after the snapshot
+      },
+      'en',
+      liveViewOf(leadNorth),
+    );
+    await ingest.submit([ev(60, 'UNPAUSE', { queue: 'sales', agent: 'PJSIP/1003', data: [] })]);
+    expect(hub.size).toBe(1);
+    expect(agentTexts).toEqual([]);
+  });
+
   it('agent alerts go to the clients whose scope shows the agent; queue alerts to all', async () => {
     const { hub, ingest, clock } = await harness();
     const got = { leadNorth: [] as string[], wallboard: [] as string[] };
