@@ -1,6 +1,6 @@
 /**
  * `callfloor import FILE...`: loads queue_log history into the database (the one `serve` uses), so
- * reports cover it. Runs the same reader → sequencer → reconstruction as `callfloor stats`; the
+ * reports cover it. Member names map to people through the register merged with `--agents`. Runs the same reader → sequencer → reconstruction as `callfloor stats`; the
  * records, the events and the 15-minute rollups are written in ONE transaction (an interrupted or
  * failed import stores nothing). Importing the same file again doubles nothing: records are keyed,
  * and the file's earlier events are replaced.
@@ -30,6 +30,7 @@ import {
   type MalformedLine,
 } from '../io/queue-log-reader.js';
 import { refreshRollups } from '../server/ingest/rollup-store.js';
+import { PeopleDirectory } from '../server/people/directory.js';
 import { InputError, type CliContext } from './context.js';
 import { addKpiOptions, parseKpiOptions, type KpiOptionValues } from './kpi-options.js';
 
@@ -95,7 +96,9 @@ export async function runImport(
   });
   try {
     await migrateToLatest(database.db, database.schema);
-    return await importFiles(files, settings, aliases, database, ctx);
+    // Member names of the people register, merged over --agents (the register wins), as `serve`.
+    const people = await PeopleDirectory.load(database.db, aliases);
+    return await importFiles(files, settings, people.aliases(), database, ctx);
   } finally {
     await database.close();
   }

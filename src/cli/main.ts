@@ -18,6 +18,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   import: async () => (await import('./import-command.js')).registerImportCommand,
   qa: async () => (await import('./qa-command.js')).registerQaCommand,
   simulate: async () => (await import('./simulate-command.js')).registerSimulateCommand,
+  user: async () => (await import('./people-command.js')).registerUserCommand,
+  people: async () => (await import('./people-command.js')).registerPeopleCommand,
 };
 
 /** The package's version, from package.json (two folders up from src/cli or dist/cli). */

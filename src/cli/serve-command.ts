@@ -26,6 +26,8 @@ interface ServeFlags {
   reorderWindow?: string;
   webRoot?: string;
   logLevel?: string;
+  ami?: string;
+  freeswitch?: string;
   secureCookies?: string;
   config?: string;
 }
@@ -34,6 +36,8 @@ const EXAMPLES = `
 Examples:
   $ callfloor serve                                   # demo floor on http://127.0.0.1:8080
   $ callfloor serve --queue-log /var/log/asterisk/queue_log --tz Asia/Taipei
+  $ callfloor serve --queue-log /var/log/asterisk/queue_log --ami callfloor:SECRET@pbx.local:5038
+  $ callfloor serve --freeswitch ClueCon@fs.local:8021
   $ DATABASE_URL=postgres://callfloor@db/callfloor callfloor serve --queue-log /var/log/asterisk/queue_log
 
 Every flag also reads an environment variable (CALLFLOOR_PORT, CALLFLOOR_DB, DATABASE_URL, …) and a
@@ -61,6 +65,14 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         '--queue-log-start <where>',
         'on the first start (no checkpoint yet), read the queue_log from its beginning or only new lines (default: beginning)',
       ).choices(['beginning', 'end']),
+    )
+    .option(
+      '--ami <user:secret@host[:port]>',
+      'connect to Asterisk AMI (port 5038 default): live events (hold, ringing) and supervisor actions; with --queue-log, queue_log stays the call record',
+    )
+    .option(
+      '--freeswitch <password@host[:port]>',
+      'connect to the FreeSWITCH event socket (port 8021 default, mod_callcenter)',
     )
     .option('--demo', 'run the simulated demo floor (the default with no telephony source)')
     .option('--sl-threshold <seconds>', 'service-level threshold T (default 20)')

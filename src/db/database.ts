@@ -68,6 +68,14 @@ export interface RejectedJoinTable {
   call_id: string | null;
 }
 
+/** A hold of a call (migration 2026-12-04T12-30-00_holds). Epoch s. */
+export interface CallHoldTable {
+  call_id: string;
+  start_at: number;
+  end_at: number;
+  agent: string | null;
+}
+
 /** Every agent name seen, and whether it had a session event (so logged-in time is known). */
 export interface AgentSeenTable {
   agent: string;
@@ -278,6 +286,7 @@ export interface Database {
   agent_segment: AgentSegmentTable;
   rejected_join: RejectedJoinTable;
   agent_seen: AgentSeenTable;
+  call_hold: CallHoldTable;
   interval_rollup: IntervalRollupTable;
   source_checkpoint: SourceCheckpointTable;
   engine_snapshot: EngineSnapshotTable;

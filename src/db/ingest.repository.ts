@@ -81,6 +81,14 @@ export async function getSnapshot(db: Db, id: string): Promise<string | null> {
   return row?.data ?? null;
 }
 
+/**
+ * Deletes an engine snapshot (the engine then starts fresh from the stored records). Used when the
+ * demo gets its people: the old floor rows are under member names the register now maps.
+ */
+export async function deleteSnapshot(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('engine_snapshot').where('id', '=', id).execute();
+}
+
 /** Stores the engine snapshot (call inside the transaction that writes the batch it follows). */
 export async function putSnapshot(db: Db, id: string, data: string, nowMs: number): Promise<void> {
   await db

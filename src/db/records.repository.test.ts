@@ -9,7 +9,7 @@ import { runStats } from '../cli/stats-command.js';
 import { sharedDataAvailable, sharedDataPath } from '../test-support/shared-data.js';
 import { testDialects, type TestDatabase } from '../test-support/databases.js';
 import { countEvents, selectRollups } from './ingest.repository.js';
-import { feedRecords, insertRecords, lastRecordTime } from './records.repository.js';
+import { callHolds, feedRecords, insertRecords, lastRecordTime } from './records.repository.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'queue_log');
 const fixtureFiles = readdirSync(FIXTURES)
@@ -142,6 +142,29 @@ describe.each(dialects)('stored records on $name', ({ open }) => {
     const rows = await db.db.selectFrom('queue_call').selectAll().execute();
     expect(rows).toHaveLength(0);
     expect(await db.db.selectFrom('agent_seen').selectAll().execute()).toHaveLength(0);
+  });
+
+  it('store the holds of a call and read them back in start order, once', async () => {
+    const db = await open();
+    opened.push(db);
+    const T = 1_700_000_000;
+    const holds = [
+      { callId: 'c1', agent: 'Alice', start: T + 40.5, end: T + 45 },
+      { callId: 'c1', agent: 'Alice', start: T + 20, end: T + 30 },
+      { callId: 'c2', agent: null, start: T + 20, end: T + 21 },
+    ];
+    const batch = { queueCalls: [], segments: [], rejected: [], agents: new Map(), holds };
+    await db.db.transaction().execute((trx) => insertRecords(trx, batch));
+    // The same holds again (a replay) store nothing more.
+    await db.db.transaction().execute((trx) => insertRecords(trx, batch));
+    expect(await callHolds(db.db, 'c1')).toEqual([
+      { callId: 'c1', agent: 'Alice', start: T + 20, end: T + 30 },
+      { callId: 'c1', agent: 'Alice', start: T + 40.5, end: T + 45 },
+    ]);
+    expect(await callHolds(db.db, 'c2')).toEqual([
+      { callId: 'c2', agent: null, start: T + 20, end: T + 21 },
+    ]);
+    expect(await callHolds(db.db, 'none')).toEqual([]);
   });
 });
 

@@ -11,6 +11,7 @@ import type {
   RejectedJoin,
   RingAttempt,
 } from '../core/stats/records.js';
+import type { CallHold } from '../core/stats/holds.js';
 import type { Db, QueueCallTable } from './database.js';
 
 /** Rows to write in one transaction. */
@@ -20,6 +21,8 @@ export interface RecordBatch {
   readonly rejected: readonly RejectedJoin[];
   /** Agent name → whether it had a session event. */
   readonly agents: ReadonlyMap<string, boolean>;
+  /** Closed holds of calls (live sources only); absent = none. */
+  readonly holds?: readonly CallHold[];
 }
 
 /** SQLite's limit on bound parameters is 32766; PostgreSQL's 65535. Stay well below both. */
@@ -113,6 +116,15 @@ export async function insertRecords(db: Db, batch: RecordBatch): Promise<void> {
       .onConflict((oc) => oc.columns(['queue', 'time', 'call_id']).doNothing())
       .execute();
   }
+  for (const part of chunks(batch.holds ?? [])) {
+    await db
+      .insertInto('call_hold')
+      .values(
+        part.map((h) => ({ call_id: h.callId, start_at: h.start, end_at: h.end, agent: h.agent })),
+      )
+      .onConflict((oc) => oc.columns(['call_id', 'start_at']).doNothing())
+      .execute();
+  }
   const agents = [...batch.agents.entries()];
   for (const part of chunks(agents)) {
     await db
@@ -129,6 +141,27 @@ export async function insertRecords(db: Db, batch: RecordBatch): Promise<void> {
         .execute();
     }
   }
+}
+
+/**
+ * The holds of a call (from the live connectors' HOLD / UNHOLD), in start order; empty when it
+ * had none or no live source was on. For QA: `holdsFromCallStart(holds, callStart)` gives the
+ * transcript's `holds`.
+ * @param callId the caller's uniqueid (`queue_call.call_id`)
+ */
+export async function callHolds(db: Db, callId: string): Promise<CallHold[]> {
+  const rows = await db
+    .selectFrom('call_hold')
+    .selectAll()
+    .where('call_id', '=', callId)
+    .orderBy('start_at')
+    .execute();
+  return rows.map((r) => ({
+    callId: r.call_id,
+    agent: r.agent,
+    start: Number(r.start_at),
+    end: Number(r.end_at),
+  }));
 }
 
 /** What a report reads. Epoch seconds; `null` = unbounded. */

@@ -12,7 +12,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyError } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -29,13 +29,19 @@ import type { DatabaseHandle } from '../db/database.js';
 import { ping } from '../db/ingest.repository.js';
 import { installAuth, isCsrfError } from './auth/auth-plugin.js';
 import { registerAuthRoutes, type DemoUser } from './auth/auth-routes.js';
-import { agentFilter, NO_TEAMS, type TeamOf } from './access/principal-view.js';
+import { agentFilter, type TeamOf } from './access/principal-view.js';
 import { registerAuditRoutes } from './audit/audit-routes.js';
 import { auditStream } from './audit/stream-audit.js';
 import { registerCallsRoutes } from './calls/calls-routes.js';
 import { AppError, errorBody } from './errors.js';
+import { ConnectorRegistry } from './ingest/connectors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
 import { liveViewOf, type LiveHub } from './live/live-hub.js';
+import { registerSupervisorRoutes } from './supervisor/supervisor-routes.js';
+import { SupervisorService } from './supervisor/supervisor-service.js';
+import { PeopleDirectory } from './people/directory.js';
+import { registerPeopleRoutes } from './people/people-routes.js';
+import { PeopleService } from './people/people-service.js';
 import { computeReport, reportSettings } from './reports/report-service.js';
 import { toCsv, toXlsx } from './reports/report-format.js';
 import { registerTokenRoutes } from './tokens/token-routes.js';
@@ -55,6 +61,11 @@ export interface AppDeps {
   /** The ingest service (null: reports only, no live floor). */
   readonly ingest: IngestService | null;
   readonly hub: LiveHub;
+  /**
+   * The people directory (shared with the live engine's aliases and the hub); loaded from the
+   * database when not given.
+   */
+  readonly people?: PeopleDirectory;
   readonly mode: 'live' | 'demo';
   /** KPI settings of reports (the server's `--sl-threshold`, …). */
   readonly settings: StatsSettings;
@@ -71,14 +82,26 @@ export interface AppDeps {
   /** API requests per minute and address (default 1200) and sign-ins (default 20). */
   readonly rateLimit?: { readonly perMinute?: number; readonly loginPerMinute?: number };
   /**
-   * The team id of an agent id, for team leads' scope (the people directory's
-   * `agent(id)?.teamId`); default: no teams known (team leads see no agent rows).
+   * The team id of an agent id, for team leads' scope; default: the people directory's
+   * `agent(id)?.teamId`.
    */
   readonly teamOf?: TeamOf;
+  /** The running AMI / FreeSWITCH connectors (supervisor actions); none when absent. */
+  readonly connectors?: ConnectorRegistry;
 }
 
 /** SPA routes served with the UI's index.html. */
-const SPA_ROUTES = ['/wallboard', '/reports', '/floor', '/agents', '/qa', '/settings'];
+const SPA_ROUTES = [
+  '/wallboard',
+  '/reports',
+  '/floor',
+  '/agents',
+  '/qa',
+  '/settings',
+  '/admin',
+  '/audit',
+  '/account',
+];
 
 /** The requester's language: `?lang=`, else the first Accept-Language tag, else English. */
 function localeOf(lang: string | undefined, acceptLanguage: string | undefined): string | null {
@@ -104,7 +127,9 @@ function fieldOf(instancePath: string): string {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
-  const teamOf = deps.teamOf ?? NO_TEAMS;
+  // The people directory is loaded below (after the routes that read it at request time).
+  let directory: PeopleDirectory | null = null;
+  const teamOf: TeamOf = deps.teamOf ?? ((agentId) => directory?.agent(agentId)?.teamId ?? null);
   const bodyLimit = 16 * 1024 * 1024;
   // Request logging is ours (below): Fastify's own would log `?token=` secrets in URLs.
   const base: FastifyInstance =
@@ -113,7 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : (Fastify({
           loggerInstance: deps.logger,
           bodyLimit,
-          disableRequestLogging: true,
+          logController: new LogController({ disableRequestLogging: true }),
         }) as unknown as FastifyInstance);
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -232,6 +257,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sendIndex: hasWeb ? (reply) => reply.type('text/html').sendFile('index.html') : null,
     loginRateLimit: deps.rateLimit?.loginPerMinute ?? 20,
     now,
+  });
+
+  registerSupervisorRoutes(app, {
+    database: deps.database,
+    service: new SupervisorService(deps.connectors ?? new ConnectorRegistry(), () => {
+      try {
+        return deps.ingest?.live.floorState ?? null;
+      } catch {
+        return null; // not started
+      }
+    }),
   });
 
   app.get(
@@ -462,6 +498,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCallsRoutes(app, { db: deps.database.db, settings: deps.settings, teamOf });
   registerAuditRoutes(app, { db: deps.database.db, settings: deps.settings });
   registerTokenRoutes(app, { db: deps.database.db, now });
+
+  const people = deps.people ?? (await PeopleDirectory.load(deps.database.db));
+  directory = people;
+  await registerPeopleRoutes(app, new PeopleService(deps.database.db, people, now));
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () =>
     app.swagger(),

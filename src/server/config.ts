@@ -21,13 +21,21 @@
  * | --reorder-window | CALLFLOOR_REORDER_WINDOW | reorderWindow | 2 |
  * | --web-root | CALLFLOOR_WEB_ROOT | webRoot | dist/web |
  * | --log-level | CALLFLOOR_LOG_LEVEL | logLevel | info |
+ * | --ami | CALLFLOOR_AMI | ami | (none) |
+ * | --freeswitch | CALLFLOOR_FREESWITCH | freeswitch | (none) |
+ * | — | — | openingHours | (always open) |
  * | (none: a secret) | CALLFLOOR_ADMIN_TOKEN | adminToken | (none) |
  * | --secure-cookies | CALLFLOOR_SECURE_COOKIES | secureCookies | auto |
  * | --config | CALLFLOOR_CONFIG | — | (none) |
- * | — | — | alerts | `{ absenceThresholdSeconds: 600, absenceByReason: {}, longestWaitSeconds: 60, serviceLevelMinOffered: 0 }` |
+ * | — | — | alerts | `{ absenceThresholdSeconds: 600, absenceByReason: {}, longestWaitSeconds: 60, serviceLevelMinOffered: 0, sourceSilentSeconds: 300 }` |
+ *
+ * `ami` (`USER:SECRET@HOST[:PORT]`) and `freeswitch` (`PASSWORD@HOST[:PORT]`) carry secrets: they
+ * are checked with `parseAmiUrl` / `parseEslUrl`, whose messages never echo the secret, and a
+ * problem with them never quotes the value.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ConnectorConfigError, parseAmiUrl, parseEslUrl } from '../core/connectors/config.js';
 import { SERVICE_LEVEL_FORMULAS } from '../core/stats/report.js';
 import { assertTimeZone } from '../core/stats/time-zone.js';
 
@@ -59,6 +67,30 @@ const timeZone = z.string().refine(
   { message: 'not an IANA time zone' },
 );
 
+/** A connector URL checked by its parser; the issue message never contains the value. */
+function connectorUrl(parse: (text: string) => unknown) {
+  return z
+    .string()
+    .superRefine((text, ctx) => {
+      try {
+        parse(text);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            error instanceof ConnectorConfigError ? error.message : 'invalid connection setting',
+        });
+      }
+    })
+    .nullable()
+    .default(null);
+}
+
+/** `HH:MM` (00:00–24:00). */
+const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected HH:MM (00:00 to 24:00)');
+
 /** The schema (raw values may be strings from flags/env or JSON values from the config file). */
 const ConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -82,6 +114,15 @@ const ConfigSchema = z.object({
   reorderWindow: numberish.pipe(z.number().min(0).max(3600)).default(2),
   webRoot: z.string().min(1).default('dist/web'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Asterisk AMI connection `USER:SECRET@HOST[:PORT]` (secret: never logged). */
+  ami: connectorUrl(parseAmiUrl),
+  /** FreeSWITCH event socket `PASSWORD@HOST[:PORT]` (secret: never logged). */
+  freeswitch: connectorUrl(parseEslUrl),
+  /**
+   * Opening hours in `tz` (config file only), e.g. `{ "start": "08:00", "end": "22:00" }`; `end`
+   * before `start` spans midnight. `null`: always open. Used by the `source.silent` alert.
+   */
+  openingHours: z.object({ start: clockTime, end: clockTime }).strict().nullable().default(null),
   /** First-start admin API token (environment or config file; never a flag: argv is visible). */
   adminToken: z.string().min(16, 'must be at least 16 characters').nullable().default(null),
   /** `Secure` session cookies: auto = when the request came over HTTPS (or X-Forwarded-Proto). */
@@ -93,6 +134,8 @@ const ConfigSchema = z.object({
       absenceByReason: z.record(z.string(), z.number().positive()).optional(),
       longestWaitSeconds: z.number().positive().optional(),
       serviceLevelMinOffered: z.number().min(0).optional(),
+      /** S2 `source.silent`: seconds without an event from a live source (default 300). */
+      sourceSilentSeconds: z.number().positive().optional(),
     })
     .strict()
     .default({}),
@@ -101,8 +144,11 @@ const ConfigSchema = z.object({
 /** The validated configuration. */
 export type ServerConfig = Readonly<z.output<typeof ConfigSchema>>;
 
-/** Keys set by flag, environment or config file (`alerts` is config-file only). */
-type EnvKey = Exclude<keyof ServerConfig, 'alerts'>;
+/** Keys set by the config file only. */
+const FILE_ONLY_KEYS = ['alerts', 'openingHours'] as const;
+
+/** Keys set by flag, environment or config file (`alerts`, `openingHours` are config-file only). */
+type EnvKey = Exclude<keyof ServerConfig, (typeof FILE_ONLY_KEYS)[number]>;
 
 /** Environment variable of each key. */
 export const ENV_NAMES: Readonly<Record<EnvKey, string>> = {
@@ -123,6 +169,8 @@ export const ENV_NAMES: Readonly<Record<EnvKey, string>> = {
   reorderWindow: 'CALLFLOOR_REORDER_WINDOW',
   webRoot: 'CALLFLOOR_WEB_ROOT',
   logLevel: 'CALLFLOOR_LOG_LEVEL',
+  ami: 'CALLFLOOR_AMI',
+  freeswitch: 'CALLFLOOR_FREESWITCH',
   adminToken: 'CALLFLOOR_ADMIN_TOKEN',
   secureCookies: 'CALLFLOOR_SECURE_COOKIES',
 };
@@ -150,13 +198,15 @@ export function loadConfig(
     } catch (error) {
       throw new ConfigError([`config file ${configFile}: ${(error as Error).message}`]);
     }
-    const unknownKeys = Object.keys(fromFile).filter((k) => !(k in ENV_NAMES) && k !== 'alerts');
+    const unknownKeys = Object.keys(fromFile).filter(
+      (k) => !(k in ENV_NAMES) && !(FILE_ONLY_KEYS as readonly string[]).includes(k),
+    );
     if (unknownKeys.length > 0) {
       throw new ConfigError(unknownKeys.map((k) => `config file ${configFile}: unknown key ${k}`));
     }
   }
   const raw: Record<string, unknown> = {};
-  if (fromFile.alerts !== undefined) raw.alerts = fromFile.alerts;
+  for (const key of FILE_ONLY_KEYS) if (fromFile[key] !== undefined) raw[key] = fromFile[key];
   for (const key of Object.keys(ENV_NAMES) as EnvKey[]) {
     const envValue = env[ENV_NAMES[key]] ?? (key === 'tz' ? env.TZ : undefined);
     const value = flags[key] ?? (envValue === '' ? undefined : envValue) ?? fromFile[key];
@@ -166,8 +216,8 @@ export function loadConfig(
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {
-        const key = String(issue.path[0] ?? '');
-        const env = ENV_NAMES[key as EnvKey] as string | undefined;
+        const key = issue.path.map(String).join('.');
+        const env = ENV_NAMES[String(issue.path[0] ?? '') as EnvKey] as string | undefined;
         return `${key}${env !== undefined ? ` (${env})` : ''}: ${issue.message}`;
       }),
     );

@@ -1,6 +1,7 @@
 /**
  * Starts the whole server process from a configuration: database (migrated), live ingest (a
- * followed queue_log, or the demo floor), the live hub and the HTTP app; and stops it gracefully.
+ * followed queue_log, Asterisk AMI and/or FreeSWITCH connectors, or the demo floor), the live hub
+ * and the HTTP app; and stops it gracefully.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,16 +11,23 @@ import { migrateToLatest } from '../db/migrate.js';
 import { lastRecordTime } from '../db/records.repository.js';
 import { QueueLogFollower } from '../io/queue-log-follower.js';
 import { buildApp } from './app.js';
+import type { BackoffOptions } from '../io/connectors/backoff.js';
 import { loadAliases, type ServerConfig } from './config.js';
+import { ConnectorRegistry, connectorSpecs } from './ingest/connectors.js';
 import { DemoSource } from './ingest/demo-source.js';
 import { IngestService, type SourceSpec } from './ingest/ingest-service.js';
 import { LiveHub } from './live/live-hub.js';
+import { demoUsers, seedDemoPeople } from './people/demo-people.js';
+import { PeopleDirectory } from './people/directory.js';
 
 /** A running server. */
 export interface RunningServer {
   readonly app: FastifyInstance;
   readonly ingest: IngestService;
   readonly database: DatabaseHandle;
+  readonly hub: LiveHub;
+  /** The running AMI / FreeSWITCH connectors (null fields when not configured). */
+  readonly connectors: ConnectorRegistry;
   /** `http://host:port` actually bound. */
   readonly url: string;
   /** Stops accepting requests, stops the sources, commits what is buffered, closes the database. */
@@ -40,21 +48,44 @@ export function settingsOf(config: ServerConfig): StatsSettings {
   };
 }
 
+/** Test hooks of {@link startServer} (production uses the defaults). */
+export interface StartOptions {
+  /** Clock, epoch ms (ingest, hub, app). */
+  readonly now?: () => number;
+  /** Reconnect backoff of the connectors. */
+  readonly connectorBackoff?: BackoffOptions;
+}
+
 /**
  * Starts the server.
  * @throws ConfigError (bad alias file), database errors, or a listen error (port in use)
  */
-export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
-  const aliases = loadAliases(config.agents);
+export async function startServer(
+  config: ServerConfig,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const fileAliases = loadAliases(config.agents);
   const database = await openDatabase({ path: config.db, url: config.databaseUrl });
   const applied = await migrateToLatest(database.db, database.schema);
   logger.info({ database: database.location, migrations: applied }, 'database ready');
 
-  const demo = config.demo || config.queueLog === null;
+  const hasLiveSource =
+    config.queueLog !== null || config.ami !== null || config.freeswitch !== null;
+  const demo = config.demo || !hasLiveSource;
   const mode = demo ? 'demo' : 'live';
+  if (demo) {
+    const seeded = await seedDemoPeople(database.db, Date.now());
+    if (seeded > 0) logger.info({ people: seeded }, 'demo people created (password: demo)');
+  }
+  // The register merged with --agents (register wins); the engine reads this one live map, which
+  // the directory updates in place when the register changes (docs/people.md).
+  const people = await PeopleDirectory.load(database.db, fileAliases);
+  const aliases = people.aliases();
   const settings = settingsOf(config);
   const sources: SourceSpec[] = [];
-  if (config.queueLog !== null && !config.demo) {
+  const connectors = new ConnectorRegistry();
+  if (config.queueLog !== null && !demo) {
     const path = config.queueLog;
     const log = logger.child({ module: 'ingest.queue_log' });
     sources.push({
@@ -73,6 +104,20 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
           onError: (error) => log.error({ err: error }, 'queue_log read error'),
         }),
     });
+  }
+  if (!demo) {
+    sources.push(
+      ...connectorSpecs(
+        {
+          ami: config.ami,
+          freeswitch: config.freeswitch,
+          liveOnly: config.queueLog !== null,
+          logger,
+          ...(options.connectorBackoff === undefined ? {} : { backoff: options.connectorBackoff }),
+        },
+        connectors,
+      ),
+    );
   } else {
     // A restarted demo resumes after what it stored before (as after a PBX restart), rather than
     // simulating its warm-up hour again on top of the stored one.
@@ -91,6 +136,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logger: logger.child({ module: 'ingest' }),
     onChanges: (changes) => hub?.publish(changes),
     onTick: (changes) => hub?.tick(changes),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   hub = new LiveHub({
     engine: () => {
@@ -103,6 +149,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     mode,
     serviceLevelTarget: config.slTarget,
     alerts: config.alerts,
+    sources: () => ingest.health(),
+    openingHours: config.openingHours,
+    timeZone: config.tz,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    people,
   });
   await ingest.start();
 
@@ -110,13 +161,16 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     database,
     ingest,
     hub,
+    people,
     mode,
     settings,
     webRoot: config.webRoot,
     logger,
+    ...(options.now === undefined ? {} : { now: options.now }),
     adminToken: config.adminToken,
+    connectors,
     secureCookies: config.secureCookies,
-    demoUsers: null,
+    demoUsers: demo ? demoUsers() : null,
   });
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, docs: `${url}/api/docs`, mode }, 'callfloor serving');
@@ -126,6 +180,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     app,
     ingest,
     database,
+    hub,
+    connectors,
     url,
     close() {
       closing ??= (async () => {

@@ -9,12 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PASSWORD } from '../../src/test-support/auth.js';
 import {
+  addPerson,
   ensureBuilt,
   freePort,
   launchChromium,
   line,
   SCREENSHOT_DIR,
+  signIn,
   startServer,
   type ServerProcess,
 } from './harness.js';
@@ -38,6 +41,8 @@ let db = '';
 let port = 0;
 let server: ServerProcess | null = null;
 let browser: Browser | null = null;
+/** The signed-in manager's cookies (one sign-in for the whole file: sign-ins are rate-limited). */
+let signedIn: Awaited<ReturnType<BrowserContext['storageState']>> | undefined;
 const nowSec = (): number => Math.floor(Date.now() / 1000);
 
 function append(...lines: string[]): void {
@@ -84,6 +89,7 @@ async function newContext(
     timezoneId,
     viewport: { width, height },
     deviceScaleFactor: 1,
+    storageState: signedIn,
   });
 }
 
@@ -111,6 +117,12 @@ beforeAll(async () => {
   port = await freePort();
   server = await startServer(db, queueLog, port, ['--tz', 'UTC']);
   browser = await launchChromium();
+  // A manager (floor, wallboard and reports) who has accepted the confidentiality text.
+  await addPerson(db, { id: 'e2e-manager', name: 'E2E Manager', role: 'manager' });
+  const ctx = await browser.newContext();
+  await signIn(ctx, server.url, 'e2e-manager', TEST_PASSWORD);
+  signedIn = await ctx.storageState();
+  await ctx.close();
 }, 240_000);
 
 afterAll(async () => {
@@ -141,6 +153,10 @@ describe('floor console and wallboard follow the queue_log', () => {
     expect(await page.locator('[data-agent="PJSIP/1003"]').textContent()).toContain('Over limit');
     await waitText(page, '[data-queue="sales"] [data-testid="waiting"]', '0');
     await waitText(page, '[data-queue="sales"] [data-testid="q-available"] b', '2');
+    // The top bar shows the queue_log source: read, its last event moments ago.
+    await page.waitForSelector('[data-testid="source-queue_log"][data-status="ok"]', {
+      timeout: WAIT_MS,
+    });
 
     // Time in state counts on the client: the value changes without any new line.
     const timeSel = '[data-agent="PJSIP/1001"] [data-testid="time-in-state"]';

@@ -2,13 +2,21 @@
  * E2E harness: builds what `callfloor serve` needs when stale, runs the REAL server as a child
  * process on a temp SQLite database following a temp queue_log, and launches Debian's Chromium
  * through playwright-core. Only loopback addresses; every wait is bounded.
+ *
+ * Sign-in (issue #4): every page needs a session. `addPerson` and `addToken` write a person or a
+ * token into the server's database with the project's own test helpers (src/test-support/auth.ts:
+ * argon2 hashes, the real tables), and `signIn` signs a browser context in through the real
+ * `POST /api/auth/login`, so the context's cookie jar holds the HTTP-only session cookie.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { openDatabase } from '../../src/db/database.js';
+import { createTestUser, tokenHeaders, type TestUser } from '../../src/test-support/auth.js';
+import type { Role } from '../../src/core/people/access.js';
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,12 +51,44 @@ function mtimeOf(path: string): number {
   return existsSync(path) ? statSync(path).mtimeMs : 0;
 }
 
+/** Sleeps synchronously (the build below is synchronous too). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /**
  * Builds `dist/` (tsc) and `dist/web` (vite) when their outputs are older than their sources.
+ * The e2e files run in parallel: a lock directory (`dist/.e2e-build.lock`, created atomically)
+ * lets one of them build while the others wait and then find the build fresh. A lock older than
+ * 10 minutes is taken as left by a killed run and removed.
  * @returns which parts were rebuilt
- * @throws when a build fails (the compiler output is in the error)
+ * @throws when a build fails (the compiler output is in the error), or after 10 minutes waiting
  */
 export function ensureBuilt(): { server: boolean; web: boolean } {
+  const lock = join(ROOT, 'dist', '.e2e-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (Date.now() - mtimeOf(lock) > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) {
+        throw new Error(`e2e build lock ${lock} held for 10 minutes`, { cause: error });
+      }
+      sleepSync(200);
+    }
+  }
+  try {
+    return buildIfStale();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function buildIfStale(): { server: boolean; web: boolean } {
   const isSource = (p: string): boolean => /\.tsx?$/.test(p) && !p.endsWith('.test.ts');
   const serverStale =
     mtimeOf(join(ROOT, 'dist/cli/main.js')) < newestMtime(join(ROOT, 'src'), isSource) ||
@@ -111,16 +151,17 @@ export interface ServerProcess {
 }
 
 /**
- * Spawns `node bin/callfloor.js serve --db DB --queue-log LOG --port PORT` and waits until
- * `/healthz` answers 200 (at most `timeoutMs`).
+ * Spawns `node bin/callfloor.js serve --db DB --queue-log LOG --port PORT` (no `--queue-log` when
+ * `queueLog` is null: the demo floor; with `env`, default this process's environment) and waits until `/healthz` answers 200 (at most `timeoutMs`).
  * @throws Error with the server's output when it exits early or never gets healthy
  */
 export async function startServer(
   db: string,
-  queueLog: string,
+  queueLog: string | null,
   port: number,
   extraArgs: readonly string[] = [],
   timeoutMs = 30_000,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<ServerProcess> {
   const args = [
     join(ROOT, 'bin/callfloor.js'),
@@ -131,13 +172,16 @@ export async function startServer(
     String(port),
     '--db',
     db,
-    '--queue-log',
-    queueLog,
+    ...(queueLog === null ? [] : ['--queue-log', queueLog]),
     '--log-level',
     'warn',
     ...extraArgs,
   ];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
@@ -182,4 +226,47 @@ export function line(
   ...data: string[]
 ): string {
   return [String(epochSeconds), callId, queue, agent, event, ...data].join('|');
+}
+
+/**
+ * Adds a person to a running server's SQLite database (its migrations have run). By default the
+ * person has accepted the current confidentiality text (`acceptConfidentiality: false` to leave
+ * that step to the browser).
+ */
+export async function addPerson(dbPath: string, user: TestUser): Promise<void> {
+  const handle = await openDatabase({ path: dbPath, url: null });
+  try {
+    await createTestUser(handle.db, user);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Adds an API token with `role` to a running server's SQLite database.
+ * @returns the token's secret (what `/wallboard?token=` or `Authorization: Bearer` take)
+ */
+export async function addToken(dbPath: string, role: Role, name: string): Promise<string> {
+  const handle = await openDatabase({ path: dbPath, url: null });
+  try {
+    const headers = await tokenHeaders(handle.db, role, name);
+    return (headers.authorization ?? '').replace(/^Bearer /, '');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Signs a browser context in through `POST /api/auth/login` (the context's request API shares its
+ * cookie jar, so the HTTP-only session cookie lands where the pages need it).
+ * @throws Error with the answer when the sign-in fails
+ */
+export async function signIn(
+  context: BrowserContext,
+  baseUrl: string,
+  id: string,
+  password: string,
+): Promise<void> {
+  const res = await context.request.post(`${baseUrl}/api/auth/login`, { data: { id, password } });
+  if (!res.ok()) throw new Error(`sign-in of ${id} failed: ${res.status()} ${await res.text()}`);
 }

@@ -1,9 +1,9 @@
-/** Browser entry: loads settings, starts i18n, mounts the app. */
+/** Browser entry: loads settings, starts i18n, mounts the auth layer and the app. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app.js';
 import { initI18n } from './i18n/index.js';
-import { loadSettings } from './model/settings.js';
+import { loadSettings, STORAGE_KEYS } from './model/settings.js';
+import { Root } from './root.js';
 import './styles.css';
 
 const settings = loadSettings(
@@ -18,6 +18,9 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App initialSettings={settings} />
+    <Root
+      initialSettings={settings}
+      explicitLanguage={window.localStorage.getItem(STORAGE_KEYS.language) !== null}
+    />
   </StrictMode>,
 );

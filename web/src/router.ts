@@ -1,17 +1,29 @@
-/** The three pages and their paths (History API; the server has an SPA fallback). */
+/** The pages and their paths (History API; the server has an SPA fallback for each). */
 
 /** A page of the UI. */
-export type Route = 'floor' | 'wallboard' | 'reports';
+export type Route = 'floor' | 'wallboard' | 'reports' | 'admin' | 'audit' | 'account';
 
-/** The route of a pathname: `/wallboard…` → wallboard, `/reports…` → reports, else floor. */
+const PATHS: Readonly<Record<Exclude<Route, 'floor'>, string>> = {
+  wallboard: '/wallboard',
+  reports: '/reports',
+  admin: '/admin',
+  audit: '/audit',
+  account: '/account',
+};
+
+/**
+ * The route of a pathname: `/wallboard…` → wallboard, `/reports…` → reports, `/admin…` → admin,
+ * `/audit…` → audit, `/account…` → account, else floor.
+ */
 export function routeOf(pathname: string): Route {
   const p = pathname.replace(/\/+$/, '');
-  if (p === '/wallboard' || p.startsWith('/wallboard/')) return 'wallboard';
-  if (p === '/reports' || p.startsWith('/reports/')) return 'reports';
+  for (const [route, path] of Object.entries(PATHS) as [Route, string][]) {
+    if (p === path || p.startsWith(`${path}/`)) return route;
+  }
   return 'floor';
 }
 
 /** The pathname of a route. */
 export function pathOf(route: Route): string {
-  return route === 'floor' ? '/' : `/${route}`;
+  return route === 'floor' ? '/' : PATHS[route];
 }

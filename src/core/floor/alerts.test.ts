@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseQueueLogLine } from '../telephony/queue-log.js';
 import { alertLocale, alertMessage } from './alert-message.js';
-import { diffAlerts, evaluateAlerts, type AlertInput, type FloorAlert } from './alerts.js';
+import {
+  diffAlerts,
+  evaluateAlerts,
+  withinOpeningHours,
+  type AlertInput,
+  type FloorAlert,
+} from './alerts.js';
 import { FloorState } from './floor-state.js';
 
 const T = 1767225600;
@@ -271,5 +277,84 @@ describe('R12 approved absences', () => {
     };
     expect(evaluateAlerts(other, ms(700)).map((a) => a.rule)).toEqual(['absence.unapproved']);
     expect(alertMessage(overrun!, 'zh-TW')).toBe('PJSIP/1 核准的離席時間已結束，仍在暫停：Doctor');
+  });
+});
+
+describe('S2 source.silent', () => {
+  const source = { name: 'ami:10.0.0.5:5038', kind: 'ami', quietSince: ms(0) };
+  const view = (open = true): AlertInput => ({ agents: [], queues: [], sources: [source], open });
+
+  it('fires at the threshold (300 s by default), not a second before, and is critical', () => {
+    expect(evaluateAlerts(view(), ms(299))).toEqual([]);
+    const [alert] = evaluateAlerts(view(), ms(300));
+    expect(alert).toEqual({
+      id: `source.silent:ami:10.0.0.5:5038:${ms(300)}`,
+      norm: 'S2',
+      rule: 'source.silent',
+      severity: 'critical',
+      agent: null,
+      queue: null,
+      source: 'ami:10.0.0.5:5038',
+      since: ms(300),
+      params: {
+        source: 'ami:10.0.0.5:5038',
+        kind: 'ami',
+        minutes: 5,
+        seconds: 300,
+        quietSince: ms(0),
+      },
+    });
+    expect(alertMessage(alert as FloorAlert, 'en')).toBe(
+      'No events from the telephony source ami:10.0.0.5:5038 for 5 minutes or more: the floor may be out of date',
+    );
+    expect(alertMessage(alert as FloorAlert, 'zh-TW')).toBe(
+      '電話來源 ami:10.0.0.5:5038 已 5 分鐘以上沒有任何事件：現場畫面可能已過時',
+    );
+    expect(alertMessage(alert as FloorAlert, 'zh-CN')).toBe(
+      '话务数据源 ami:10.0.0.5:5038 已 5 分钟以上没有任何事件：现场画面可能已过时',
+    );
+  });
+
+  it('keeps one alert per source while silent, clears on an event, stays silent when closed', () => {
+    const other = { name: 'queue_log:/var/log/asterisk/queue_log', kind: 'queue_log' };
+    const input = (quietA: number, quietB: number, open = true): AlertInput => ({
+      agents: [],
+      queues: [],
+      sources: [
+        { ...source, quietSince: ms(quietA) },
+        { ...other, quietSince: ms(quietB) },
+      ],
+      open,
+    });
+    const settings = { sourceSilentSeconds: 60 };
+    const first = evaluateAlerts(input(0, 0), ms(60), settings);
+    expect(first.map((a) => a.source)).toEqual([
+      'ami:10.0.0.5:5038',
+      'queue_log:/var/log/asterisk/queue_log',
+    ]);
+    const later = evaluateAlerts(input(0, 0), ms(90), settings, first);
+    expect(later.map((a) => a.id)).toEqual(first.map((a) => a.id));
+    // An event from the AMI source at T+95: its alert clears, the other stays.
+    const resumed = evaluateAlerts(input(95, 0), ms(100), settings, later);
+    expect(diffAlerts(later, resumed)).toEqual({
+      opened: [],
+      cleared: [`source.silent:ami:10.0.0.5:5038:${ms(60)}`],
+    });
+    // Outside opening hours nothing fires.
+    expect(evaluateAlerts(input(0, 0, false), ms(1000), settings)).toEqual([]);
+  });
+
+  it('reads opening hours, including ones that span midnight', () => {
+    const day = { start: '08:00', end: '22:00' };
+    expect(withinOpeningHours(7 * 60 + 59, day)).toBe(false);
+    expect(withinOpeningHours(8 * 60, day)).toBe(true);
+    expect(withinOpeningHours(21 * 60 + 59, day)).toBe(true);
+    expect(withinOpeningHours(22 * 60, day)).toBe(false);
+    const night = { start: '22:00', end: '06:00' };
+    expect(withinOpeningHours(23 * 60, night)).toBe(true);
+    expect(withinOpeningHours(5 * 60 + 59, night)).toBe(true);
+    expect(withinOpeningHours(12 * 60, night)).toBe(false);
+    expect(withinOpeningHours(0, { start: '00:00', end: '24:00' })).toBe(true);
+    expect(withinOpeningHours(3, null)).toBe(true);
   });
 });

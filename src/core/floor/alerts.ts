@@ -14,6 +14,10 @@
  * - S2 `queue.service_level` — today's service level of a queue (an input: the server computes it
  *   with the KPI engine) is below the target.
  * - S2 `queue.no_agents` — callers are waiting and no agent of the queue is available.
+ * - S2 `source.silent` — a live telephony source (queue_log, AMI, FreeSWITCH) has delivered no
+ *   event for `sourceSilentSeconds` (default 300) while the floor is open (an input: the server
+ *   checks its opening hours with {@link withinOpeningHours}); fires AT the threshold and clears
+ *   when an event arrives or the floor closes. The floor is blind while it lasts, hence critical.
  *
  * Logged-out-during-shift absence (R12) and after-shift logins (R14) need the shift plan and are
  * out of scope here.
@@ -30,7 +34,8 @@ export type AlertRule =
   | 'absence.overrun'
   | 'queue.longest_wait'
   | 'queue.service_level'
-  | 'queue.no_agents';
+  | 'queue.no_agents'
+  | 'source.silent';
 
 /** An open alert as `GET /api/floor` shows it (the server adds `message` via `alertMessage`). */
 export interface FloorAlert {
@@ -47,6 +52,8 @@ export interface FloorAlert {
   readonly agent: string | null;
   /** Queue for queue rules, else `null`. */
   readonly queue: string | null;
+  /** Source name (`ami:host:5038`, `queue_log:/path`) for source rules; absent otherwise. */
+  readonly source?: string;
   /** When the condition was reached: epoch **ms**. */
   readonly since: number;
   /** Values for the message template (see `src/i18n/alerts/*.json`). */
@@ -65,6 +72,8 @@ export interface AlertSettings {
   readonly serviceLevelTarget?: number;
   /** S2: offered calls today below which the service-level rule stays silent (default 0). */
   readonly serviceLevelMinOffered?: number;
+  /** S2 `source.silent`: seconds without an event from a live source (default 300). */
+  readonly sourceSilentSeconds?: number;
 }
 
 /** Defaults of {@link AlertSettings}. */
@@ -74,6 +83,7 @@ export const DEFAULT_ALERT_SETTINGS = {
   longestWaitSeconds: 60,
   serviceLevelTarget: 0.8,
   serviceLevelMinOffered: 0,
+  sourceSilentSeconds: 300,
 } as const;
 
 /** An approved absence (R12 flow): the agent may be away from `from` to `until` (epoch ms). */
@@ -98,6 +108,47 @@ export interface AlertInput {
   })[];
   /** Approved absences; an approval applies to a pause it overlaps (`from ≤ now`, `until > since`). */
   readonly approvedAbsences?: readonly ApprovedAbsence[];
+  /** Live telephony sources (not the demo) for `source.silent`. */
+  readonly sources?: readonly SilenceInput[];
+  /** Whether the floor is open now (opening hours); `source.silent` is silent when not (default true). */
+  readonly open?: boolean;
+}
+
+/** A live source as the `source.silent` rule reads it. */
+export interface SilenceInput {
+  /** Stable source name (never a secret). */
+  readonly name: string;
+  /** `queue_log`, `ami`, `freeswitch`. */
+  readonly kind: string;
+  /** Epoch ms of its last event, or of when it was started when it has had none. */
+  readonly quietSince: number;
+}
+
+/** Opening hours: local wall-clock `HH:MM` (24:00 allowed as an end); `end` ≤ `start` spans midnight. */
+export interface OpeningHours {
+  readonly start: string;
+  readonly end: string;
+}
+
+/**
+ * Whether `localMinutes` (minutes since local midnight, 0–1439) falls in the opening hours.
+ * `null` hours = always open; equal start and end = open all day.
+ * @throws Error on a time not written `HH:MM`
+ */
+export function withinOpeningHours(localMinutes: number, hours: OpeningHours | null): boolean {
+  if (hours === null) return true;
+  const start = clockMinutes(hours.start);
+  const end = clockMinutes(hours.end);
+  if (start === end) return true;
+  return start < end
+    ? localMinutes >= start && localMinutes < end
+    : localMinutes >= start || localMinutes < end;
+}
+
+function clockMinutes(text: string): number {
+  const match = /^(\d{2}):(\d{2})$/.exec(text);
+  if (match === null) throw new Error(`opening hours: expected HH:MM, got ${JSON.stringify(text)}`);
+  return Number(match[1]) * 60 + Number(match[2]);
 }
 
 /**
@@ -122,9 +173,12 @@ export function evaluateAlerts(
   const slTarget = settings.serviceLevelTarget ?? DEFAULT_ALERT_SETTINGS.serviceLevelTarget;
   const slMinOffered =
     settings.serviceLevelMinOffered ?? DEFAULT_ALERT_SETTINGS.serviceLevelMinOffered;
+  const silentSeconds = settings.sourceSilentSeconds ?? DEFAULT_ALERT_SETTINGS.sourceSilentSeconds;
 
   const prior = new Map<string, FloorAlert>();
-  for (const alert of previous) prior.set(subjectKey(alert.rule, alert.agent, alert.queue), alert);
+  for (const alert of previous) {
+    prior.set(subjectKey(alert.rule, alert.agent, alert.queue, alert.source), alert);
+  }
   const open: FloorAlert[] = [];
 
   /** Keeps the previous alert's id and since while the condition holds. */
@@ -137,8 +191,9 @@ export function evaluateAlerts(
     since: number,
     params: Record<string, string | number>,
     episode: number | null,
+    source?: string,
   ): void => {
-    const before = prior.get(subjectKey(rule, agent, queue));
+    const before = prior.get(subjectKey(rule, agent, queue, source));
     // For agent rules, a new episode (a new pause) is a new alert even if the old one was open.
     const reuse =
       before !== undefined && (episode === null || before.params.pausedSince === episode)
@@ -147,12 +202,13 @@ export function evaluateAlerts(
     const start = reuse?.since ?? since;
     const fullParams = episode === null ? params : { ...params, pausedSince: episode };
     open.push({
-      id: reuse?.id ?? `${rule}:${agent ?? queue ?? ''}:${start}`,
+      id: reuse?.id ?? `${rule}:${agent ?? queue ?? source ?? ''}:${start}`,
       norm,
       rule,
       severity,
       agent,
       queue,
+      ...(source === undefined ? {} : { source }),
       since: start,
       params: fullParams,
     });
@@ -249,6 +305,30 @@ export function evaluateAlerts(
       );
     }
   }
+  if (view.open ?? true) {
+    for (const source of view.sources ?? []) {
+      // Fires AT the threshold: quiet for ≥ N seconds.
+      const reached = source.quietSince + silentSeconds * 1000;
+      if (now < reached) continue;
+      raise(
+        'S2',
+        'source.silent',
+        'critical',
+        null,
+        null,
+        reached,
+        {
+          source: source.name,
+          kind: source.kind,
+          minutes: round1(silentSeconds / 60),
+          seconds: silentSeconds,
+          quietSince: source.quietSince,
+        },
+        null,
+        source.name,
+      );
+    }
+  }
   return open.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
@@ -268,8 +348,13 @@ export function diffAlerts(
   };
 }
 
-function subjectKey(rule: AlertRule, agent: string | null, queue: string | null): string {
-  return JSON.stringify([rule, agent, queue]);
+function subjectKey(
+  rule: AlertRule,
+  agent: string | null,
+  queue: string | null,
+  source: string | undefined,
+): string {
+  return JSON.stringify([rule, agent, queue, source ?? null]);
 }
 
 function round1(value: number): number {

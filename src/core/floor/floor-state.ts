@@ -92,7 +92,8 @@ export interface FloorChanges {
 export interface FloorOptions {
   /**
    * Member name → person id (kpi.md "Member names"; the `--agents` file or the people register).
-   * Several member names may map to one person.
+   * Several member names may map to one person. Read at each event, not copied: changes made to
+   * the map apply to the events that follow.
    */
   readonly aliases?: ReadonlyMap<string, string>;
   /**
@@ -217,7 +218,11 @@ function countedQueues(a: AgentRec): string[] {
  * on odd input (unknown verbs, events for unknown calls are ignored or handled as mid-stream).
  */
 export class FloorState {
-  private readonly aliases: Map<string, string>;
+  /**
+   * Member name → person id. Held by reference (not copied): the server shares one map with the
+   * people directory, which updates it in place when the register changes.
+   */
+  private readonly aliases: ReadonlyMap<string, string>;
   private readonly wrapUpMs: number;
   private readonly agents = new Map<string, AgentRec>();
   /** queue → callId → waiting caller. */
@@ -229,7 +234,7 @@ export class FloorState {
   private readonly ringingAgents = new Set<string>();
 
   constructor(options: FloorOptions = {}) {
-    this.aliases = new Map(options.aliases ?? []);
+    this.aliases = options.aliases ?? new Map<string, string>();
     this.wrapUpMs = Math.max(0, options.wrapUpSeconds ?? 0) * 1000;
   }
 

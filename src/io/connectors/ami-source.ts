@@ -99,6 +99,11 @@ export class AmiSource extends ReconnectingSource implements AmiActionSender {
     return this.mapper.memberList();
   }
 
+  /** Whether logged in now (actions can be sent). */
+  get connected(): boolean {
+    return this.loggedIn && this.socket !== null;
+  }
+
   /**
    * Sends an action and resolves with its response (and listed events for list actions).
    * @throws Error when not connected, on timeout (`actionTimeoutMs`), or when the connection drops

@@ -73,6 +73,11 @@ export class FreeSwitchSource extends ReconnectingSource implements EslApiSender
     return this.mapper.memberList();
   }
 
+  /** Whether authenticated and subscribed now (api commands can be sent). */
+  get connected(): boolean {
+    return this.authed && this.socket !== null;
+  }
+
   async api(command: string): Promise<string> {
     if (!this.authed) throw new Error(`FreeSWITCH ${this.name}: not connected`);
     const packet = await this.command(`api ${command}`);

@@ -183,8 +183,9 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (route.config?.access !== undefined) {
       for (const method of methods) {
-        if (method !== 'HEAD')
-          {routeAccess.push({ method, url: route.url, access: route.config.access });}
+        if (method !== 'HEAD') {
+          routeAccess.push({ method, url: route.url, access: route.config.access });
+        }
       }
       return;
     }

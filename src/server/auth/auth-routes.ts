@@ -28,7 +28,12 @@ import en from '../../i18n/confidentiality/en.json' with { type: 'json' };
 import zhCN from '../../i18n/confidentiality/zh-CN.json' with { type: 'json' };
 import zhTW from '../../i18n/confidentiality/zh-TW.json' with { type: 'json' };
 import { AppError } from '../errors.js';
-import { SESSION_IDLE_MS, clearSessionCookie, setSessionCookie } from './auth-plugin.js';
+import {
+  SESSION_IDLE_MS,
+  clearSessionCookie,
+  personPrincipal,
+  setSessionCookie,
+} from './auth-plugin.js';
 import {
   MIN_PASSWORD_LENGTH,
   hashPassword,
@@ -175,6 +180,12 @@ export async function registerAuthRoutes(
         created_at: at,
         updated_at: at,
       });
+      request.principal = await personPrincipal(database, {
+        id,
+        name,
+        role: 'admin',
+        team_id: null,
+      });
       request.audit('auth.setup', { target: id });
       await startSession(reply, {
         userId: id,
@@ -238,6 +249,8 @@ export async function registerAuthRoutes(
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
       });
+      // The audit entry names the person who signed in as its actor.
+      request.principal = await personPrincipal(database, user);
       request.audit('auth.login', { target: user.id });
       return { id: user.id, name: user.name, role: user.role };
     },

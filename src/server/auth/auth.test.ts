@@ -147,6 +147,17 @@ describe('sign-in', () => {
 
     clock += LOCK_OUT_MS + 1;
     expect((await attempt('lin', TEST_PASSWORD)).statusCode).toBe(200);
+    const login = await db.db
+      .selectFrom('audit_log')
+      .select(['actor_kind', 'actor_id', 'role', 'target'])
+      .where('action', '=', 'auth.login')
+      .executeTakeFirstOrThrow();
+    expect(login).toEqual({
+      actor_kind: 'session',
+      actor_id: 'lin',
+      role: 'team_lead',
+      target: 'lin',
+    });
 
     const failures = await db.db
       .selectFrom('audit_log')

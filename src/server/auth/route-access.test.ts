@@ -53,6 +53,25 @@ const EXPECTED: Record<string, typeof PUBLIC | typeof ANY | readonly Role[]> = {
   'GET /api/tokens': ['admin'],
   'POST /api/tokens': ['admin'],
   'DELETE /api/tokens/:id': ['admin'],
+  'POST /api/agents/:agent/pause': ['team_lead', 'manager'],
+  'POST /api/agents/:agent/logoff': ['team_lead', 'manager'],
+  'POST /api/agents/:agent/spy': ['team_lead', 'manager'],
+  // The people register (docs/people.md): people.view reads, people.manage writes.
+  'GET /api/people': ['team_lead', 'qa', 'manager', 'admin'],
+  'GET /api/people/:id': ['team_lead', 'qa', 'manager', 'admin'],
+  'POST /api/people': ['admin'],
+  'PATCH /api/people/:id': ['admin'],
+  'PUT /api/people/:id/member-names': ['admin'],
+  'GET /api/teams': ['team_lead', 'qa', 'manager', 'admin'],
+  'POST /api/teams': ['admin'],
+  'PATCH /api/teams/:id': ['admin'],
+  'GET /api/sites': ['team_lead', 'qa', 'manager', 'admin'],
+  'POST /api/sites': ['admin'],
+  'PATCH /api/sites/:id': ['admin'],
+  'GET /api/seats': ['team_lead', 'qa', 'manager', 'admin'],
+  'POST /api/seats': ['admin'],
+  'PATCH /api/seats/:id': ['admin'],
+  'POST /api/import/:kind': ['admin'],
 };
 
 /** Routes that stream forever once allowed: only their refusals are requested. */

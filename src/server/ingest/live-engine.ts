@@ -9,6 +9,7 @@
  */
 import { FloorState, type FloorChanges } from '../../core/floor/floor-state.js';
 import { StatsAggregator } from '../../core/stats/aggregate.js';
+import { HoldTracker, type CallHold, type OpenHold } from '../../core/stats/holds.js';
 import { CallReconstructor, type ReconstructionSnapshot } from '../../core/stats/reconstruction.js';
 import type {
   AgentSegment,
@@ -37,7 +38,7 @@ export interface LiveEngineOptions {
 /** Everything to write in one transaction. */
 export interface EngineCommit {
   readonly events: EventRow[];
-  readonly records: RecordBatch & { queueCalls: QueueCallRecord[] };
+  readonly records: RecordBatch & { queueCalls: QueueCallRecord[]; holds: CallHold[] };
   /** Source name → checkpoint (the position just after the last event in `events` from it). */
   readonly checkpoints: Map<string, string>;
   /** The engine snapshot (JSON) as of the end of this commit. */
@@ -60,6 +61,8 @@ interface EngineSnapshot {
   /** Events accepted but still held by the reorder window (not yet reconstructed). */
   readonly held: { event: TelephonyEvent; key: string | null }[];
   readonly counters: { events: number; duplicates: number; late: number };
+  /** Holds open (HOLD without UNHOLD yet); absent in snapshots written before holds were stored. */
+  readonly openHolds?: OpenHold[];
 }
 
 interface PendingWrite {
@@ -68,6 +71,7 @@ interface PendingWrite {
   segments: AgentSegment[];
   rejected: RejectedJoin[];
   agents: Map<string, boolean>;
+  holds: CallHold[];
   checkpoints: Map<string, string>;
   maxEventTime: number | null;
 }
@@ -79,6 +83,7 @@ function emptyPending(): PendingWrite {
     segments: [],
     rejected: [],
     agents: new Map(),
+    holds: [],
     checkpoints: new Map(),
     maxEventTime: null,
   };
@@ -111,6 +116,7 @@ export class LiveEngine {
 
   private floor: FloorState;
   private reconstructor: CallReconstructor;
+  private holds: HoldTracker;
   private sequencer: EventSequencer;
   /** Accepted events still held by the sequencer, with their keys (identity map). */
   private readonly held = new Map<TelephonyEvent, string | null>();
@@ -126,8 +132,10 @@ export class LiveEngine {
     private readonly options: LiveEngineOptions,
     floor: FloorState,
     reconstruction: ReconstructionSnapshot | null,
+    openHolds: readonly OpenHold[] = [],
   ) {
     this.floor = floor;
+    this.holds = new HoldTracker(openHolds);
     const sink = this.recordSink();
     this.reconstructor =
       reconstruction === null
@@ -163,6 +171,7 @@ export class LiveEngine {
         wrapUpSeconds: options.settings.wrapup,
       }),
       snapshot.reconstruction,
+      snapshot.openHolds ?? [],
     );
     Object.assign(engine.counters, snapshot.counters);
     for (const { event, key } of snapshot.held) {
@@ -258,6 +267,7 @@ export class LiveEngine {
       p.segments.length > 0 ||
       p.rejected.length > 0 ||
       p.agents.size > 0 ||
+      p.holds.length > 0 ||
       p.checkpoints.size > 0
     );
   }
@@ -277,6 +287,7 @@ export class LiveEngine {
         segments: p.segments,
         rejected: p.rejected,
         agents: p.agents,
+        holds: p.holds,
       },
       checkpoints: p.checkpoints,
       snapshot: this.snapshotJson(),
@@ -292,6 +303,7 @@ export class LiveEngine {
       reconstruction: this.reconstructor.snapshot(),
       held: [...this.held].map(([event, key]) => ({ event, key })),
       counters: { ...this.counters },
+      openHolds: this.holds.snapshot(),
     };
     return JSON.stringify(snapshot);
   }
@@ -345,6 +357,8 @@ export class LiveEngine {
     return new EventSequencer(this.options.reorderWindow, (event) => {
       this.held.delete(event);
       this.reconstructor.ingest(event);
+      const hold = this.holds.apply(event);
+      if (hold !== null) this.pending.holds.push(hold);
     });
   }
 

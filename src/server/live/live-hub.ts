@@ -10,9 +10,14 @@ import { alertLocale, alertMessage, type AlertLocale } from '../../core/floor/al
 import {
   diffAlerts,
   evaluateAlerts,
+  withinOpeningHours,
   type AlertSettings,
   type FloorAlert,
+  type OpeningHours,
+  type SilenceInput,
 } from '../../core/floor/alerts.js';
+import { localFields } from '../../core/stats/time-zone.js';
+import type { SourceHealth } from '../../io/telephony-source.js';
 import type { FloorChanges, FloorView } from '../../core/floor/floor-state.js';
 import {
   agentScope,
@@ -28,9 +33,11 @@ import {
   presentAgent,
   presentFloor,
   presentQueue,
+  type AgentNames,
   type AlertPayload,
   type FloorPayload,
   type QueuePayload,
+  type SourcePayload,
 } from './floor-presenter.js';
 
 /** A connected client: receives serialised JSON messages. */
@@ -79,10 +86,17 @@ export function presentAlert(alert: FloorAlert, locale: AlertLocale): AlertPaylo
     severity: alert.severity,
     agent: alert.agent,
     queue: alert.queue,
+    source: alert.source ?? null,
     since: alert.since,
     message: alertMessage(alert, locale),
   };
 }
+
+/** Kinds whose silence raises `source.silent` (the demo and the API are never "silent"). */
+const WATCHED_KINDS: ReadonlySet<string> = new Set(['queue_log', 'ami', 'freeswitch']);
+
+/** How often the `sources` message is re-sent when only times/lag changed, ms. */
+const SOURCES_REFRESH_MS = 5000;
 
 /** Options of {@link LiveHub}. */
 export interface LiveHubOptions {
@@ -95,11 +109,19 @@ export interface LiveHubOptions {
   /** How stale today's KPIs may be in live messages, ms (default 2000). */
   readonly todayRefreshMs?: number;
   /**
-   * The team id of an agent id (person id, or an unmapped member name → null), for scopes by team
-   * (the people directory's `agent(id)?.teamId`). Default: no teams (team leads see no agents).
+   * The team id of an agent id (person id, or an unmapped member name → null), for scopes by team.
+   * Default: the people directory's `agent(id)?.teamId` (none: no teams, team leads see no agents).
    */
   readonly teamOf?: (agentId: string) => string | null;
+  /** Health of the running sources (the ingest service's), for the console and `source.silent`. */
+  readonly sources?: () => readonly SourceHealth[];
+  /** Opening hours in `timeZone` (`source.silent` only fires inside them); null = always open. */
+  readonly openingHours?: OpeningHours | null;
+  /** IANA zone of the opening hours (default UTC). */
+  readonly timeZone?: string;
   readonly now?: () => number;
+  /** The people directory (names, teams, member names of agents); none: agent ids only. */
+  readonly people?: AgentNames | null;
 }
 
 /** The hub. */
@@ -108,6 +130,9 @@ export class LiveHub {
   private alerts: FloorAlert[] = [];
   private todayCache: { at: number; kpis: Map<string, QueueKpis> } | null = null;
   private readonly now: () => number;
+  /** Epoch ms each source was first seen (its quiet time starts there when it has no event). */
+  private readonly firstSeen = new Map<string, number>();
+  private sourcesSent: { key: string; text: string; at: number } | null = null;
   /** Messages sent (each counted once, whatever the number of subscribers). */
   messages = 0;
 
@@ -117,7 +142,8 @@ export class LiveHub {
 
   constructor(private readonly options: LiveHubOptions) {
     this.now = options.now ?? Date.now;
-    this.teamOf = options.teamOf ?? (() => null);
+    const people = options.people ?? null;
+    this.teamOf = options.teamOf ?? ((agentId) => people?.agent(agentId)?.teamId ?? null);
   }
 
   /** Whether `view` shows the agent (`team` computed lazily, once per message, via `cache`). */
@@ -148,7 +174,14 @@ export class LiveHub {
     const engine = this.options.engine();
     const now = this.now();
     if (engine === null) {
-      return { at: now, mode: this.options.mode, agents: [], queues: [], alerts: [] };
+      return {
+        at: now,
+        mode: this.options.mode,
+        agents: [],
+        queues: [],
+        alerts: [],
+        sources: this.sourcesNow(),
+      };
     }
     const lang = alertLocale(locale);
     const floor = presentFloor(
@@ -157,6 +190,7 @@ export class LiveHub {
       this.options.mode,
       this.options.serviceLevelTarget,
       this.today(engine, now, true),
+      this.options.people ?? null,
     );
     return {
       ...floor,
@@ -165,7 +199,47 @@ export class LiveHub {
       alerts: this.alerts
         .filter((a) => this.shows(view, a.agent, {}))
         .map((a) => presentAlert(a, lang)),
+      sources: this.sourcesNow(),
     };
+  }
+
+  /** The sources' health as the console shows it (the demo's kind is `demo`). */
+  sourcesNow(): SourcePayload[] {
+    const demo = this.options.mode === 'demo';
+    return (this.options.sources?.() ?? []).map((s) => ({
+      kind: demo ? 'demo' : s.kind,
+      name: s.name,
+      ok: s.ok,
+      lastEventAt: s.lastEventAt,
+      lagSeconds: s.lagSeconds,
+      error: s.error,
+    }));
+  }
+
+  /** The live sources as the `source.silent` rule reads them (none in demo mode). */
+  private silenceInputs(now: number): SilenceInput[] {
+    if (this.options.mode === 'demo') return [];
+    const out: SilenceInput[] = [];
+    for (const s of this.options.sources?.() ?? []) {
+      if (!WATCHED_KINDS.has(s.kind)) continue;
+      // `kind:name`, as the ingest names the source (`ami:host:5038`, `queue_log:/path`).
+      const name = `${s.kind}:${s.name}`;
+      let seen = this.firstSeen.get(name);
+      if (seen === undefined) {
+        seen = now;
+        this.firstSeen.set(name, now);
+      }
+      out.push({ name, kind: s.kind, quietSince: s.lastEventAt ?? seen });
+    }
+    return out;
+  }
+
+  /** Whether `now` (epoch ms) is inside the opening hours. */
+  private isOpen(now: number): boolean {
+    const hours = this.options.openingHours ?? null;
+    if (hours === null) return true;
+    const local = localFields(now / 1000, this.options.timeZone ?? 'UTC');
+    return withinOpeningHours(local.hour * 60 + local.minute, hours);
   }
 
   /**
@@ -205,6 +279,8 @@ export class LiveHub {
             offered: today.get(q.queue)?.offered ?? 0,
           },
         })),
+        sources: this.silenceInputs(now),
+        open: this.isOpen(now),
       },
       now,
       { ...this.options.alerts, serviceLevelTarget: this.options.serviceLevelTarget },
@@ -241,7 +317,7 @@ export class LiveHub {
     const now = this.now();
     const floor = engine.floorState;
     for (const agent of changes.agents) {
-      const data = presentAgent(floor.agentView(agent, now));
+      const data = presentAgent(floor.agentView(agent, now), this.options.people ?? null);
       this.sendAbout(data.agent, JSON.stringify({ type: 'agent', data }));
     }
     if (changes.queues.length > 0) {
@@ -270,7 +346,25 @@ export class LiveHub {
     const queues = new Set(changes.queues);
     for (const q of view.queues) if (q.waiting > 0) queues.add(q.queue);
     this.publish({ agents: changes.agents, queues: [...queues] });
+    this.publishSources(now);
     this.evaluateAlertsOn(view, engine, now);
+  }
+
+  /**
+   * Sends `{type:'sources'}` when a source's connection state changed, and otherwise at most every
+   * {@link SOURCES_REFRESH_MS} when its last-event time or lag moved.
+   */
+  private publishSources(now: number): void {
+    if (this.subscribers.size === 0 || this.options.sources === undefined) return;
+    const sources = this.sourcesNow();
+    const key = JSON.stringify(sources.map((s) => [s.name, s.ok, s.error]));
+    const text = JSON.stringify({ type: 'sources', data: sources });
+    const last = this.sourcesSent;
+    if (last !== null && last.text === text) return;
+    if (last !== null && last.key === key && now - last.at < SOURCES_REFRESH_MS) return;
+    this.sourcesSent = { key, text, at: now };
+    this.messages++;
+    for (const subscriber of this.subscribers.keys()) this.deliver(subscriber, text);
   }
 
   private today(engine: LiveEngine, now: number, fresh: boolean): Map<string, QueueKpis> {

@@ -1,4 +1,8 @@
-/** One agent on the floor grid: name, state, reason, live time-in-state, queues. */
+/**
+ * One agent on the floor grid: name, state, reason, live time-in-state, queues, and the
+ * supervisor's action buttons when the role may use them.
+ */
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { elapsedSeconds, formatDuration } from '../model/format.js';
 import {
@@ -14,10 +18,12 @@ export interface AgentTileProps {
   agent: FloorAgent;
   serverNow: number;
   thresholds: ThresholdSettings;
+  /** Supervisor action buttons (only for roles with `agents.control`). */
+  actions?: ReactNode;
 }
 
 /** An agent tile coloured by state; a pause past its R12 allowance turns red. */
-export function AgentTile({ agent, serverNow, thresholds }: AgentTileProps) {
+export function AgentTile({ agent, serverNow, thresholds, actions }: AgentTileProps) {
   const { t } = useTranslation();
   const tone = agentTone(agent, serverNow, thresholds);
   const elapsed = elapsedSeconds(agent.since, serverNow);
@@ -71,6 +77,7 @@ export function AgentTile({ agent, serverNow, thresholds }: AgentTileProps) {
           <span className="agent-tile__queues">{agent.queues.join(' · ')}</span>
         )}
       </div>
+      {actions}
     </article>
   );
 }

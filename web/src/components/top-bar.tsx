@@ -1,13 +1,21 @@
-/** The console's top bar: navigation, clock in the chosen zone, live status, language switch. */
+/**
+ * The console's top bar: navigation (only the pages the role may open), telephony sources'
+ * health, clock in the chosen zone, live status, language switch, and the signed-in person with
+ * their role and sign-out.
+ */
 import { useTranslation } from 'react-i18next';
 import type { LiveStatus, LiveTransport } from '../live/live-client.js';
+import { navRoutes, type Me } from '../model/auth.js';
 import { formatClock } from '../model/format.js';
 import { UI_LANGUAGES, type UiLanguage } from '../model/language.js';
-import type { Route } from '../router.js';
+import type { SourceHealth } from '../model/types.js';
+import { pathOf, type Route } from '../router.js';
 import { LANGUAGE_NAMES } from './settings-panel.js';
+import { SourceStatus } from './source-status.js';
 
 /** Props of {@link TopBar}. */
 export interface TopBarProps {
+  me: Me;
   route: Route;
   navigate: (route: Route) => void;
   now: number;
@@ -15,12 +23,13 @@ export interface TopBarProps {
   language: UiLanguage;
   onLanguage: (language: UiLanguage) => void;
   onSettings: () => void;
+  onSignOut: () => void;
   status: LiveStatus | null;
   transport: LiveTransport;
   demo: boolean;
+  /** Telephony sources' health (empty: nothing shown). */
+  sources?: readonly SourceHealth[];
 }
-
-const ROUTES: readonly Route[] = ['floor', 'wallboard', 'reports'];
 
 /** Short language labels for the switcher buttons. */
 const SHORT: Record<UiLanguage, string> = { 'zh-TW': '繁', 'zh-CN': '简', en: 'EN' };
@@ -28,7 +37,7 @@ const SHORT: Record<UiLanguage, string> = { 'zh-TW': '繁', 'zh-CN': '简', en: 
 /** The top bar. */
 export function TopBar(props: TopBarProps) {
   const { t } = useTranslation();
-  const { route, navigate, now, timeZone, language, status, transport, demo } = props;
+  const { me, route, navigate, now, timeZone, language, status, transport, demo } = props;
   return (
     <header className="top-bar">
       <div className="brand">
@@ -37,10 +46,11 @@ export function TopBar(props: TopBarProps) {
         <span className="brand__tag">{t('app.tagline')}</span>
       </div>
       <nav className="nav">
-        {ROUTES.map((r) => (
+        {navRoutes(me).map((r) => (
           <a
             key={r}
-            href={r === 'floor' ? '/' : `/${r}`}
+            href={pathOf(r)}
+            data-nav={r}
             className={r === route ? 'nav__link nav__link--active' : 'nav__link'}
             onClick={(e) => {
               e.preventDefault();
@@ -56,7 +66,9 @@ export function TopBar(props: TopBarProps) {
           <span className="badge badge--demo" title={t('demo.hint')} data-testid="demo-badge">
             {t('demo.badge')}
           </span>
-        ) : null}
+        ) : (
+          <SourceStatus sources={props.sources ?? []} now={now} />
+        )}
         {status !== null ? (
           <span className={`live-dot live-dot--${status}`} data-testid="live-status">
             {status === 'open'
@@ -98,6 +110,41 @@ export function TopBar(props: TopBarProps) {
             ⚙
           </span>
           <span className="btn__text">{t('nav.settings')}</span>
+        </button>
+        <a
+          className="user-chip"
+          href={pathOf('account')}
+          onClick={(e) => {
+            e.preventDefault();
+            if (me.kind === 'session' && me.user !== null) navigate('account');
+          }}
+          title={t('nav.account')}
+          data-testid="user-chip"
+        >
+          <span className="user-chip__name">{me.name}</span>
+          <span className="user-chip__role">
+            {t(`roles.${me.role}`, { defaultValue: me.role })}
+          </span>
+        </a>
+        <button
+          type="button"
+          className="btn btn--ghost"
+          onClick={props.onSignOut}
+          data-testid="sign-out"
+          title={t('auth.signOut')}
+          aria-label={t('auth.signOut')}
+        >
+          <svg className="btn__svg" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+            <path
+              d="M6 2H3v12h3M10.5 4.5 14 8l-3.5 3.5M14 8H6"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.6"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
+          </svg>
+          <span className="btn__text">{t('auth.signOut')}</span>
         </button>
       </div>
     </header>

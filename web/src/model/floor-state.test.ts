@@ -9,7 +9,7 @@ import {
   teamsOf,
   type FloorState,
 } from './floor-state.js';
-import type { FloorAlert } from './types.js';
+import type { FloorAlert, LiveMessage } from './types.js';
 
 const alert = (id: string, since: number): FloorAlert => ({
   id,
@@ -109,6 +109,31 @@ describe('applyLiveMessage', () => {
     );
     applyLiveMessage(s, { type: 'alert-cleared', id: 'x' }, T0);
     expect(JSON.stringify(s)).toBe(before);
+  });
+});
+
+describe('sources', () => {
+  it('come with the snapshot and are replaced by a sources message', () => {
+    const health = {
+      kind: 'ami',
+      name: 'pbx:5038',
+      ok: true,
+      lastEventAt: T0,
+      lagSeconds: 0.4,
+      error: null,
+    };
+    const s = applyLiveMessage(
+      EMPTY_FLOOR,
+      { type: 'snapshot', data: { ...snapshot(), sources: [health] } },
+      T0,
+    );
+    expect(s.sources).toEqual([health]);
+    expect(loaded().sources).toEqual([]); // an older server sends none
+    const down = { ...health, ok: false, error: 'connection refused' };
+    const message = parseLiveMessage(JSON.stringify({ type: 'sources', data: [down] }));
+    expect(message).toEqual({ type: 'sources', data: [down] });
+    expect(applyLiveMessage(s, message as LiveMessage, T0 + 1000).sources).toEqual([down]);
+    expect(parseLiveMessage('{"type":"sources","data":{}}')).toBeNull();
   });
 });
 

@@ -2,7 +2,14 @@
  * The floor as the client holds it: a snapshot plus the deltas of the live channel
  * (floor-api.md, `GET /api/live`). Pure functions: no DOM, no timers.
  */
-import type { FloorAgent, FloorAlert, FloorQueue, FloorSnapshot, LiveMessage } from './types.js';
+import type {
+  FloorAgent,
+  FloorAlert,
+  FloorQueue,
+  FloorSnapshot,
+  LiveMessage,
+  SourceHealth,
+} from './types.js';
 
 /** The client-side floor. `clockOffsetMs` = server clock − client clock at the last snapshot. */
 export interface FloorState {
@@ -10,6 +17,8 @@ export interface FloorState {
   agents: FloorAgent[];
   queues: FloorQueue[];
   alerts: FloorAlert[];
+  /** Telephony sources' health (snapshot, then `sources` messages). */
+  sources: SourceHealth[];
   demo: boolean;
   clockOffsetMs: number;
   /** Per queue: the server time (epoch ms) its figures are as of (snapshot `at` or delta arrival). */
@@ -22,6 +31,7 @@ export const EMPTY_FLOOR: FloorState = {
   agents: [],
   queues: [],
   alerts: [],
+  sources: [],
   demo: false,
   clockOffsetMs: 0,
   queueAt: {},
@@ -56,7 +66,7 @@ function upsert<T>(
  * Applies one live message to the floor.
  * @param state the current floor
  * @param message a snapshot (replaces everything) or a delta (`agent`/`queue`/`alert` upsert by
- *   id, `alert-cleared` removes)
+ *   id, `alert-cleared` removes, `sources` replaces the sources' health)
  * @param clientNowMs the client's clock (epoch ms) when the message arrived; a snapshot's `at`
  *   against it gives the clock offset used for live timers
  * @returns a new state (the input is not modified)
@@ -74,6 +84,7 @@ export function applyLiveMessage(
         agents: [...s.agents].sort(byName),
         queues: [...s.queues].sort(byQueue),
         alerts: [...s.alerts].sort(byNewest),
+        sources: s.sources ?? [],
         demo: isDemoSnapshot(s),
         clockOffsetMs: s.at - clientNowMs,
         queueAt: Object.fromEntries(s.queues.map((q) => [q.queue, s.at])),
@@ -91,13 +102,15 @@ export function applyLiveMessage(
       return { ...state, alerts: upsert(state.alerts, message.data, (a) => a.id, byNewest) };
     case 'alert-cleared':
       return { ...state, alerts: state.alerts.filter((a) => a.id !== message.id) };
+    case 'sources':
+      return { ...state, sources: message.data };
   }
 }
 
 /**
  * Parses one message of the live channel.
  * @param text the raw JSON text of a WebSocket frame or SSE `data:` field
- * @returns the message, or `null` when it is not JSON or not one of the five known types
+ * @returns the message, or `null` when it is not JSON or not one of the six known types
  */
 export function parseLiveMessage(text: string): LiveMessage | null {
   let value: unknown;
@@ -116,6 +129,8 @@ export function parseLiveMessage(text: string): LiveMessage | null {
       return typeof v.data === 'object' && v.data !== null ? (value as LiveMessage) : null;
     case 'alert-cleared':
       return typeof v.id === 'string' ? (value as LiveMessage) : null;
+    case 'sources':
+      return Array.isArray(v.data) ? (value as LiveMessage) : null;
     default:
       return null;
   }

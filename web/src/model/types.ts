@@ -78,8 +78,24 @@ export interface FloorAlert {
   severity: AlertSeverity;
   agent: string | null;
   queue: string | null;
+  /** Source name (`ami:host:5038`) for `source.silent`; absent or `null` otherwise. */
+  source?: string | null;
   since: number;
   message: string;
+}
+
+/** Health of a telephony source (floor-api.md `sources[]`). */
+export interface SourceHealth {
+  /** `queue_log`, `ami`, `freeswitch` or `demo`. */
+  kind: string;
+  /** File path or `host:port`. */
+  name: string;
+  ok: boolean;
+  /** Epoch ms of the last event, or `null` before the first. */
+  lastEventAt: number | null;
+  /** Seconds between an event's own time and its reception (last event), or `null`. */
+  lagSeconds: number | null;
+  error: string | null;
 }
 
 /** The `GET /api/floor` object. `demo`/`mode` mark the built-in demo floor. */
@@ -88,6 +104,8 @@ export interface FloorSnapshot {
   agents: FloorAgent[];
   queues: FloorQueue[];
   alerts: FloorAlert[];
+  /** Telephony sources' health (absent from older servers). */
+  sources?: SourceHealth[];
   demo?: boolean;
   mode?: string;
   source?: string;
@@ -99,4 +117,5 @@ export type LiveMessage =
   | { type: 'agent'; data: FloorAgent }
   | { type: 'queue'; data: FloorQueue }
   | { type: 'alert'; data: FloorAlert }
-  | { type: 'alert-cleared'; id: string };
+  | { type: 'alert-cleared'; id: string }
+  | { type: 'sources'; data: SourceHealth[] };

@@ -1,6 +1,7 @@
 /** The supervisor floor console: queue tiles, the agent grid with filters, the alert list. */
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AgentActions } from '../components/agent-actions.js';
 import { AgentTile } from '../components/agent-tile.js';
 import { AlertList } from '../components/alert-list.js';
 import { QueueTile } from '../components/queue-tile.js';
@@ -12,6 +13,7 @@ import {
   type FloorState,
 } from '../model/floor-state.js';
 import type { ConsoleSettings } from '../model/settings.js';
+import { canControlAgents, NO_ACCESS, type Access } from '../model/supervisor.js';
 import { countTones, stateClass, type AgentTone } from '../model/thresholds.js';
 
 /** Props of {@link FloorPage}. `serverNow` is epoch ms on the server's clock. */
@@ -19,6 +21,8 @@ export interface FloorPageProps {
   floor: FloorState;
   serverNow: number;
   settings: ConsoleSettings;
+  /** The signed-in principal's permissions (action buttons need `agents.control`). */
+  access?: Access;
 }
 
 const TONES: readonly AgentTone[] = [
@@ -32,8 +36,9 @@ const TONES: readonly AgentTone[] = [
 ];
 
 /** The floor page. */
-export function FloorPage({ floor, serverNow, settings }: FloorPageProps) {
+export function FloorPage({ floor, serverNow, settings, access = NO_ACCESS }: FloorPageProps) {
   const { t } = useTranslation();
+  const control = canControlAgents(access);
   const [filter, setFilter] = useState<FloorFilter>({ queue: null, team: null });
   const teams = useMemo(() => teamsOf(floor.agents), [floor.agents]);
   const agents = filterAgents(floor.agents, filter);
@@ -112,7 +117,13 @@ export function FloorPage({ floor, serverNow, settings }: FloorPageProps) {
           {agents.length === 0 ? <p className="empty">{t('floor.noAgents')}</p> : null}
           <div className="agent-grid">
             {agents.map((a) => (
-              <AgentTile key={a.agent} agent={a} serverNow={serverNow} thresholds={settings} />
+              <AgentTile
+                key={a.agent}
+                agent={a}
+                serverNow={serverNow}
+                thresholds={settings}
+                actions={control ? <AgentActions agent={a} access={access} /> : null}
+              />
             ))}
           </div>
         </section>

@@ -1,6 +1,7 @@
 /** Reports: date range, interval, queue; the interval chart; queue and agent tables; exports. */
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { api } from '../api.js';
 import { IntervalChart } from '../components/interval-chart.js';
 import { formatPercent, formatSeconds, localDate } from '../model/format.js';
 import {
@@ -17,6 +18,7 @@ import {
   type SlFormula,
 } from '../model/reports.js';
 import type { ConsoleSettings } from '../model/settings.js';
+import { useErrorText } from './auth-pages.js';
 
 /** Props of {@link ReportsPage}. `queueNames` come from the live floor. */
 export interface ReportsPageProps {
@@ -32,20 +34,6 @@ interface Loaded {
   formula: SlFormula;
   /** The interval length the rows were computed for. */
   intervalMinutes: number;
-}
-
-async function fetchJson(url: string): Promise<unknown> {
-  const res = await fetch(url, { headers: { accept: 'application/json' } });
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const detail =
-      typeof body === 'object' && body !== null && 'error' in body
-        ? (body as { error?: { message?: unknown } }).error?.message
-        : undefined;
-    const message = typeof detail === 'string' ? detail : `HTTP ${res.status}`;
-    throw new Error(message);
-  }
-  return body;
 }
 
 function formulaOf(body: unknown): SlFormula {
@@ -67,6 +55,7 @@ function formulaOf(body: unknown): SlFormula {
 /** The reports page. */
 export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
   const { t } = useTranslation();
+  const errorText = useErrorText();
   const today = localDate(now, settings.timeZone);
   const [query, setQuery] = useState<ReportQuery>({
     fromDate: today,
@@ -89,7 +78,7 @@ export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
     setLoading(true);
     setError(null);
     const kinds: ReportKind[] = ['queues', 'agents', 'intervals'];
-    Promise.all(kinds.map((k) => fetchJson(reportUrl(k, effective, 'json'))))
+    Promise.all(kinds.map((k) => api(reportUrl(k, effective, 'json'))))
       .then(([q, a, i]) => {
         if (cancelled) return;
         setData({
@@ -101,7 +90,7 @@ export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
         });
       })
       .catch((e: unknown) => {
-        if (!cancelled) setError(e instanceof Error ? e.message : String(e));
+        if (!cancelled) setError(errorText(e));
       })
       .finally(() => {
         if (!cancelled) setLoading(false);
@@ -180,7 +169,9 @@ export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
       </form>
 
       {error !== null ? (
-        <p className="form-error">{t('reports.failed', { message: error })}</p>
+        <p className="form-error" data-testid="reports-error">
+          {t('reports.failed', { message: error })}
+        </p>
       ) : null}
       {loading && data === null ? <p className="empty">{t('reports.loading')}</p> : null}
 

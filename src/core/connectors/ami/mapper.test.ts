@@ -191,3 +191,26 @@ describe('AMI action builders', () => {
     );
   });
 });
+
+describe('AmiEventMapper.interfaceOf (supervisor actions address members by interface)', () => {
+  it('learns it from events and QueueStatus that name the member, the latest winning', () => {
+    const mapper = new AmiEventMapper();
+    expect(mapper.interfaceOf('Alice')).toBeNull();
+    expect(mapper.interfaceOf('PJSIP/1003')).toBe('PJSIP/1003'); // already an interface
+    mapper.map(
+      ev('QueueMemberAdded', { Queue: 'support', MemberName: 'Alice', Interface: 'PJSIP/1001' }),
+      1,
+    );
+    expect(mapper.interfaceOf('Alice')).toBe('PJSIP/1001');
+    mapper.rebuild(
+      [
+        ev('QueueParams', { Queue: 'support' }),
+        ev('QueueMember', { Queue: 'support', Name: 'Alice', Location: 'Local/1001@agents' }),
+        ev('QueueMember', { Queue: 'support', Name: 'Bob', Location: 'PJSIP/1002' }),
+      ],
+      2,
+    );
+    expect(mapper.interfaceOf('Alice')).toBe('Local/1001@agents');
+    expect(mapper.interfaceOf('Bob')).toBe('PJSIP/1002');
+  });
+});

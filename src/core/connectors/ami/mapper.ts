@@ -83,8 +83,34 @@ export class AmiEventMapper {
   /** `uniqueid@queue` of every ENTERQUEUE delivered. */
   private readonly delivered: BoundedSet;
 
+  /** Member name → its interface (`PJSIP/1001`), from any packet carrying both. */
+  private readonly interfaces = new Map<string, string>();
+
   constructor(options: AmiMapperOptions = {}) {
     this.delivered = new BoundedSet(options.rememberCalls ?? 50_000);
+  }
+
+  /**
+   * The interface (`PJSIP/1001`, `Local/1001@agents`) of a queue member, learned from the
+   * `Interface` (≥ 12; QueueMember `Location`/`StateInterface` as fallbacks) of QueueMember*,
+   * AgentCalled, AgentConnect… packets that also name the member. The member name itself when it
+   * is an interface (contains `/`); `null` when unknown. Supervisor actions address members by it.
+   */
+  interfaceOf(member: string): string | null {
+    return this.interfaces.get(member) ?? (member.includes('/') ? member : null);
+  }
+
+  private learnInterface(packet: AmiPacket): void {
+    const name = amiFieldAny(packet, ['MemberName', 'Name', 'AgentName']);
+    const iface = amiFieldAny(packet, ['Interface', 'Location']);
+    if (name === null || iface === null || !iface.includes('/')) return;
+    if (this.interfaces.get(name) === iface) return;
+    this.interfaces.delete(name);
+    this.interfaces.set(name, iface);
+    if (this.interfaces.size > 50_000) {
+      const oldest = this.interfaces.keys().next().value;
+      if (oldest !== undefined) this.interfaces.delete(oldest);
+    }
   }
 
   /** Current membership state (sorted by queue, agent). */
@@ -107,6 +133,7 @@ export class AmiEventMapper {
    */
   map(packet: AmiPacket, receivedAt: number): TelephonyEvent[] {
     if (packet.type !== 'event') return [];
+    this.learnInterface(packet);
     const time = eventTime(packet, receivedAt);
     const out = this.flush(receivedAt);
     switch (packet.name) {
@@ -235,6 +262,7 @@ export class AmiEventMapper {
       if (queue === null) continue;
       if (p.name === 'QueueParams') queues.add(queue);
       if (p.name === 'QueueMember') {
+        this.learnInterface(p);
         queues.add(queue);
         const agent = amiFieldAny(p, ['MemberName', 'Name', 'Interface', 'Location']);
         if (agent === null) continue;
