@@ -512,6 +512,7 @@ describe('API tokens and the audit log', () => {
     expect(byActor.json<{ entries: { action: string }[] }>().entries.map((e) => e.action)).toEqual([
       'export.calls',
       'read.customer_data',
+      'auth.login', // the sign-in names the person (newest first: it came before)
     ]);
 
     const csv = await get(w, 'admin', '/api/audit?format=csv&action=export.calls');
