@@ -10,6 +10,7 @@ import { startServer } from '../server/server.js';
 import { UsageError, type CliContext } from './context.js';
 
 interface ServeFlags {
+  qaConfig?: string;
   host?: string;
   port?: string;
   db?: string;
@@ -86,6 +87,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .option('--tz <zone>', 'IANA time zone of "today" and intervals (default: the process zone)')
     .option('--wrapup <seconds>', 'fixed wrap-up (ACW) after each answered call (default 0)')
     .option('--agents <file>', 'JSON alias map {"member name": "person"}')
+    .option('--qa-config <file>', 'site QA config (JSON): phrase lists, thresholds, weights')
     .option('--reorder-window <seconds>', 'statistics reorder window for live events (default 2)')
     .option('--web-root <path>', 'folder of the built UI (default dist/web)')
     .option('--log-level <level>', 'fatal, error, warn, info (default), debug, trace, silent')

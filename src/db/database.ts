@@ -276,6 +276,110 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/**
+ * A stored transcript (issue #5): the call it belongs to (when `call_id` matched a queue-call),
+ * the agent (person id when a member name maps to one, else the member name), and the normalised
+ * transcript (`Transcript` of src/core/qa/types.ts, roles resolved) as JSON.
+ */
+export interface TranscriptTable {
+  id: GeneratedId;
+  /** The transcript's own id (JSON `id`, chat session id, file name). */
+  external_id: string;
+  /** `queue_call.call_id` when it matched, else the id given by the uploader, or null. */
+  call_id: string | null;
+  agent: string | null;
+  queue: string | null;
+  /** `QaLanguage` (`zh-Hans`, `zh-Hant`, `en`). */
+  language: string;
+  /** `TranscriptFormat` it was read as (`json`, `text`, `vtt`, …). */
+  format: string;
+  /** File name or `api`. */
+  source: string;
+  /** When the call started (connected), epoch **seconds**; the upload time when unknown. */
+  started_at: number;
+  /** JSON `Transcript`. */
+  data: string;
+  uploaded_by: string | null;
+  /** Epoch ms. */
+  created_at: number;
+}
+
+/** The automatic evaluation of a transcript: its `callfloor.qa/v1` call result as JSON. */
+export interface QaEvaluationTable {
+  id: GeneratedId;
+  transcript_id: number;
+  agent: string | null;
+  queue: string | null;
+  /** Copied from the transcript (epoch s), for period filters. */
+  started_at: number;
+  /** JSON `QaCallResult`. */
+  result: string;
+  /** The automatic score in [0, 1], or null when no check applied. */
+  score: number | null;
+  /** 0/1: a critical check failed (automatic result). */
+  critical: number;
+  /** Epoch ms. */
+  created_at: number;
+}
+
+/** A reviewer's override of one check's automatic result (the latest per check wins). Epoch ms. */
+export interface QaOverrideTable {
+  id: GeneratedId;
+  evaluation_id: number;
+  /** `CheckId` (`E01`, `E05.argue`, …). */
+  check_id: string;
+  /** `pass`, `fail` or `na`. */
+  result: string;
+  comment: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** A manual scorecard item (E02, E03, E06, E07, E10: what cannot be detected). Epoch ms. */
+export interface QaScorecardTable {
+  evaluation_id: number;
+  item: string;
+  /** In [0, 1]; null: not applicable. */
+  score: number | null;
+  comment: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** The agent's acknowledgement of an evaluation and their appeal. Epoch ms. */
+export interface QaAckTable {
+  evaluation_id: number;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  appeal_text: string | null;
+  appeal_at: number | null;
+  /** `open`, `accepted`, `rejected`, or null (no appeal). */
+  appeal_status: string | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_comment: string | null;
+}
+
+/**
+ * A violation record (a norm broken by an agent). Minimal for now: QA critical failures turned
+ * into records by a reviewer (`source` `qa`, `rule` `qa.critical`); a later violations workflow
+ * adds its own sources and columns. Epoch ms.
+ */
+export interface ViolationTable {
+  id: GeneratedId;
+  agent: string;
+  /** Norm id of norms.md (`E09`). */
+  norm: string;
+  /** Rule key (`qa.critical`) */
+  rule: string;
+  /** Where it came from: `qa`. */
+  source: string;
+  evaluation_id: number | null;
+  created_by: string | null;
+  created_at: number;
+  note: string | null;
+}
+
 /** An auto-increment id: optional on insert. */
 export type GeneratedId = Generated<number>;
 
@@ -301,6 +405,12 @@ export interface Database {
   confidentiality_text: ConfidentialityTextTable;
   confidentiality_acceptance: ConfidentialityAcceptanceTable;
   audit_log: AuditLogTable;
+  transcript: TranscriptTable;
+  qa_evaluation: QaEvaluationTable;
+  qa_override: QaOverrideTable;
+  qa_scorecard: QaScorecardTable;
+  qa_ack: QaAckTable;
+  violation: ViolationTable;
 }
 
 /** A connection or an open transaction: what repositories take. */

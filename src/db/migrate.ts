@@ -5,12 +5,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/2026-11-29T16-00-00_initial.js';
 import * as people from './migrations/2026-12-04T10-00-00_people.js';
+import * as qa from './migrations/2026-12-04T11-00-00_qa.js';
 import * as holds from './migrations/2026-12-04T12-30-00_holds.js';
 
 /** Every migration, by name (ISO-date prefix; applied in name order). */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T16-00-00_initial': initial,
   '2026-12-04T10-00-00_people': people,
+  '2026-12-04T11-00-00_qa': qa,
   '2026-12-04T12-30-00_holds': holds,
 };
 

@@ -22,6 +22,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { can } from '../core/people/access.js';
+import { compileQaConfig, type CompiledQaConfig } from '../core/qa/index.js';
 import type { StatsSettings } from '../core/stats/report.js';
 import { queueLogEvent } from '../core/telephony/queue-log.js';
 import type { TelephonyEvent } from '../core/telephony/events.js';
@@ -37,6 +38,8 @@ import { AppError, errorBody } from './errors.js';
 import { ConnectorRegistry } from './ingest/connectors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
 import { liveViewOf, type LiveHub } from './live/live-hub.js';
+import { qaRoutes } from './qa/qa-routes.js';
+import { QaService } from './qa/qa-service.js';
 import { registerSupervisorRoutes } from './supervisor/supervisor-routes.js';
 import { SupervisorService } from './supervisor/supervisor-service.js';
 import { PeopleDirectory } from './people/directory.js';
@@ -73,6 +76,14 @@ export interface AppDeps {
   readonly webRoot: string;
   readonly logger: Logger | false;
   readonly now?: () => number;
+  /** Call QA: the site QA config and the people look-ups (defaults: built-in config, no teams). */
+  readonly qa?: {
+    readonly config?: CompiledQaConfig;
+    /** Team id of an agent (people directory), or null. */
+    readonly teamOf?: (agentId: string) => string | null;
+    /** Person id of a telephony member name (aliases), or the name. */
+    readonly agentIdOf?: (memberName: string) => string;
+  };
   /** `CALLFLOOR_ADMIN_TOKEN`: accepted as an admin bearer token (first start); null = none. */
   readonly adminToken?: string | null;
   /** Demo accounts listed on the login page (demo mode), or null. */
@@ -502,6 +513,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const people = deps.people ?? (await PeopleDirectory.load(deps.database.db));
   directory = people;
   await registerPeopleRoutes(app, new PeopleService(deps.database.db, people, now));
+
+  const qa = new QaService({
+    db: deps.database.db,
+    config: deps.qa?.config ?? compileQaConfig(),
+    teamOf: deps.qa?.teamOf ?? ((agentId) => people.agent(agentId)?.teamId ?? null),
+    agentIdOf:
+      deps.qa?.agentIdOf ?? ((memberName) => people.aliases().get(memberName) ?? memberName),
+    alerts: deps.hub,
+    timeZone: deps.settings.timeZone,
+    now,
+  });
+  await app.register(qaRoutes({ qa, settings: deps.settings }));
+  // Critical QA failures of the last 24 h without a violation record are open floor alerts again.
+  await qa.restoreAlerts(now() - 86_400_000);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () =>
     app.swagger(),

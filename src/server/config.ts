@@ -18,6 +18,7 @@
  * | --tz | CALLFLOOR_TZ (or TZ) | tz | the process's zone |
  * | --wrapup | CALLFLOOR_WRAPUP | wrapup | 0 |
  * | --agents | CALLFLOOR_AGENTS | agents | (none) |
+ * | --qa-config | CALLFLOOR_QA_CONFIG | qaConfig | (none: built-in QA phrases and weights) |
  * | --reorder-window | CALLFLOOR_REORDER_WINDOW | reorderWindow | 2 |
  * | --web-root | CALLFLOOR_WEB_ROOT | webRoot | dist/web |
  * | --log-level | CALLFLOOR_LOG_LEVEL | logLevel | info |
@@ -35,6 +36,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { compileQaConfig, QaConfigError, type CompiledQaConfig } from '../core/qa/index.js';
 import { ConnectorConfigError, parseAmiUrl, parseEslUrl } from '../core/connectors/config.js';
 import { SERVICE_LEVEL_FORMULAS } from '../core/stats/report.js';
 import { assertTimeZone } from '../core/stats/time-zone.js';
@@ -111,6 +113,8 @@ const ConfigSchema = z.object({
   tz: timeZone.default(Intl.DateTimeFormat().resolvedOptions().timeZone),
   wrapup: numberish.pipe(z.number().min(0)).default(0),
   agents: z.string().min(1).nullable().default(null),
+  /** Site QA config file (docs/qa.md "Configuration"): phrases, thresholds, weights, critical checks. */
+  qaConfig: z.string().min(1).nullable().default(null),
   reorderWindow: numberish.pipe(z.number().min(0).max(3600)).default(2),
   webRoot: z.string().min(1).default('dist/web'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -166,6 +170,7 @@ export const ENV_NAMES: Readonly<Record<EnvKey, string>> = {
   tz: 'CALLFLOOR_TZ',
   wrapup: 'CALLFLOOR_WRAPUP',
   agents: 'CALLFLOOR_AGENTS',
+  qaConfig: 'CALLFLOOR_QA_CONFIG',
   reorderWindow: 'CALLFLOOR_REORDER_WINDOW',
   webRoot: 'CALLFLOOR_WEB_ROOT',
   logLevel: 'CALLFLOOR_LOG_LEVEL',
@@ -242,4 +247,26 @@ export function loadAliases(path: string | null): Map<string, string> {
     throw new ConfigError([`agents (${path}): expected a JSON object of "member name": "person"`]);
   }
   return new Map(Object.entries(result.data));
+}
+
+/**
+ * Reads and compiles the site QA config (`--qa-config`); the built-in defaults without a file.
+ * @throws ConfigError naming the file and the key at fault (or the read/JSON error)
+ */
+export function loadSiteQaConfig(path: string | null): CompiledQaConfig {
+  if (path === null) return compileQaConfig();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([`qaConfig (${path}): ${(error as Error).message}`]);
+  }
+  try {
+    return compileQaConfig(parsed);
+  } catch (error) {
+    if (error instanceof QaConfigError) {
+      throw new ConfigError([`qaConfig (${path}): ${error.message}`]);
+    }
+    throw error;
+  }
 }

@@ -12,7 +12,7 @@ import { lastRecordTime } from '../db/records.repository.js';
 import { QueueLogFollower } from '../io/queue-log-follower.js';
 import { buildApp } from './app.js';
 import type { BackoffOptions } from '../io/connectors/backoff.js';
-import { loadAliases, type ServerConfig } from './config.js';
+import { loadAliases, loadSiteQaConfig, type ServerConfig } from './config.js';
 import { ConnectorRegistry, connectorSpecs } from './ingest/connectors.js';
 import { DemoSource } from './ingest/demo-source.js';
 import { IngestService, type SourceSpec } from './ingest/ingest-service.js';
@@ -66,6 +66,7 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const fileAliases = loadAliases(config.agents);
+  const qaConfig = loadSiteQaConfig(config.qaConfig);
   const database = await openDatabase({ path: config.db, url: config.databaseUrl });
   const applied = await migrateToLatest(database.db, database.schema);
   logger.info({ database: database.location, migrations: applied }, 'database ready');
@@ -171,6 +172,7 @@ export async function startServer(
     connectors,
     secureCookies: config.secureCookies,
     demoUsers: demo ? demoUsers() : null,
+    qa: { config: qaConfig },
   });
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, docs: `${url}/api/docs`, mode }, 'callfloor serving');

@@ -3,6 +3,7 @@
  * on 127.0.0.1:5432 (database `test`, trust auth) answers — a fresh schema per run, dropped after.
  * Set `TEST_PG_URL` to use another server; `TEST_PG_URL=off` skips PostgreSQL.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,9 @@ export async function sqliteTestDatabase(): Promise<TestDatabase> {
 
 /** A fresh, migrated PostgreSQL schema (unique per run and call). */
 export async function postgresTestDatabase(): Promise<TestDatabase> {
-  const schema = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  // Vitest's worker threads share the pid (and often the millisecond): a random part keeps two
+  // workers from creating, then one dropping, the same schema ("schema … does not exist").
+  const schema = `t_${process.pid}_${Date.now().toString(36)}_${counter++}_${randomBytes(4).toString('hex')}`;
   const handle = await openDatabase({ path: '', url: TEST_PG_URL, schema });
   // Kysely's migrator introspects the tables of every schema; when another test run drops its
   // schema meanwhile, that query fails with `schema "t_…" does not exist` (naming the other

@@ -14,6 +14,7 @@ import { AccountPage } from './pages/account-page.js';
 import { AdminPage } from './pages/admin-page.js';
 import { AuditPage } from './pages/audit-page.js';
 import { FloorPage } from './pages/floor-page.js';
+import { QaPage } from './pages/qa-page.js';
 import { NoAccessPage } from './pages/no-access.js';
 import { ReportsPage } from './pages/reports-page.js';
 import { WallboardPage } from './pages/wallboard-page.js';
@@ -132,6 +133,7 @@ export function App({ me, settings, onSettings, onLanguage, onSignOut, recheck }
         <AuditPage language={settings.language} timeZone={settings.timeZone} now={serverNow} />
       ) : null}
       {allowed && route === 'account' ? <AccountPage me={me} /> : null}
+      {allowed && route === 'qa' ? <QaPage me={me} settings={settings} /> : null}
       {settingsOpen ? (
         <SettingsPanel
           settings={settings}

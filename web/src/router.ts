@@ -1,18 +1,20 @@
 /** The pages and their paths (History API; the server has an SPA fallback for each). */
 
 /** A page of the UI. */
-export type Route = 'floor' | 'wallboard' | 'reports' | 'admin' | 'audit' | 'account';
+export type Route = 'floor' | 'wallboard' | 'reports' | 'qa' | 'admin' | 'audit' | 'account';
 
 const PATHS: Readonly<Record<Exclude<Route, 'floor'>, string>> = {
   wallboard: '/wallboard',
   reports: '/reports',
+  qa: '/qa',
   admin: '/admin',
   audit: '/audit',
   account: '/account',
 };
 
 /**
- * The route of a pathname: `/wallboard…` → wallboard, `/reports…` → reports, `/admin…` → admin,
+ * The route of a pathname: `/wallboard…` → wallboard, `/reports…` → reports, `/qa…` → qa,
+ * `/admin…` → admin,
  * `/audit…` → audit, `/account…` → account, else floor.
  */
 export function routeOf(pathname: string): Route {

@@ -35,7 +35,9 @@ export type AlertRule =
   | 'queue.longest_wait'
   | 'queue.service_level'
   | 'queue.no_agents'
-  | 'source.silent';
+  | 'source.silent'
+  /** A critical QA check failed on a call (issue #5; raised by the server's QA service). */
+  | 'qa.critical';
 
 /** An open alert as `GET /api/floor` shows it (the server adds `message` via `alertMessage`). */
 export interface FloorAlert {
@@ -44,8 +46,8 @@ export interface FloorAlert {
    * is carried over from `previous`), so the server sends `alert` once and `alert-cleared` once.
    */
   readonly id: string;
-  /** Norm id of `norms.md` (`R12`, `S2`). */
-  readonly norm: 'R12' | 'S2';
+  /** Norm id of `norms.md` (`R12`, `S2`; for `qa.critical` the check's norm, e.g. `E09`). */
+  readonly norm: string;
   readonly rule: AlertRule;
   readonly severity: AlertSeverity;
   /** Agent id (person id or member name) for agent rules, else `null`. */

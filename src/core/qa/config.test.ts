@@ -60,9 +60,19 @@ describe('QA config', () => {
   });
 
   it('gives a null score when no weighted check applies', () => {
-    const call = callFromLines(['C: 你好']);
-    const weights = { checks: { 'E05.argue': { weight: 0 }, E09: { weight: 0 } } };
+    // 'A: 好的' fails E01, E13, R04 and passes E05.argue, E09; the others are n/a.
+    const call = callFromLines(['A: 好的']);
+    const zero = { weight: 0 };
+    const weights = {
+      checks: { E01: zero, E13: zero, R04: zero, 'E05.argue': zero, E09: zero },
+    };
     expect(scoreTranscript(call, weights).score).toBeNull();
-    expect(scoreTranscript(call).score).toBe(1);
+    expect(scoreTranscript(call).score).toBe(2 / 5);
+  });
+
+  it('scores a call without agent turns n/a on every check, with a null score', () => {
+    const result = scoreTranscript(callFromLines(['C: 你好', 'C: 有人吗？']));
+    expect(result.checks.map((c) => c.result)).toEqual(Array(9).fill('na'));
+    expect([result.score, result.critical]).toEqual([null, false]);
   });
 });

@@ -32,7 +32,8 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
  * @param config a compiled config (`compileQaConfig`), a raw site config object (validated and
  *   compiled once per object), or nothing for the built-in defaults
  * @returns the call's `callfloor.qa/v1` result: every check in contract order, score in [0, 1] or
- *   `null` when no check applies, 0 with `critical: true` when a critical check fails
+ *   `null` when no check applies (always for a call without agent turns: every check is `na`), 0
+ *   with `critical: true` when a critical check fails
  * @throws QaConfigError when a raw config is invalid
  */
 export function scoreTranscript(transcript: Transcript, config?: unknown): QaCallResult {
@@ -47,9 +48,12 @@ export function scoreTranscript(transcript: Transcript, config?: unknown): QaCal
   let weights = 0;
   let applicable = 0;
   let critical = false;
+  // Every check judges the agent: a call without agent turns (voicemail, a customer-only
+  // fragment) has nothing to judge, so every check is `na` (issue #5 "Bad input").
+  const noAgent = call.agentTurns.length === 0;
   for (const rule of RULES) {
     const options = compiled.checkOptions[rule.id];
-    const out = rule.check(call, options);
+    const out = noAgent ? { result: 'na' as const, turns: [] } : rule.check(call, options);
     checks.push({ id: rule.id, result: out.result, evidence: out.turns.map(evidence) });
     if (out.result === 'na') continue;
     applicable++;

@@ -32,3 +32,4 @@ export {
   type TranscriptFormat,
   type ParseResult,
 } from './formats/index.js';
+export * from './review.js';

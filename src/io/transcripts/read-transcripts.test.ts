@@ -128,12 +128,9 @@ describe('readTranscriptFile + scoreTranscript on every format', () => {
     expect(summary(s1 as QaCallResult)).toBe(
       'E01:pass[0] E13:pass[3] R04:pass[0] E11:na[] E12:pass[3] E05.argue:pass[] E05.deescalate:na[] E09:pass[] E04:na[]',
     );
-    // The agent never speaks: only E05.argue and E09 apply.
-    expect(l2?.score).toBe(1);
-    expect(l2?.checks.filter((c) => c.result !== 'na').map((c) => c.id)).toEqual([
-      'E05.argue',
-      'E09',
-    ]);
+    // The agent never speaks: every check is n/a, no score (issue #5 "Bad input").
+    expect(l2?.score).toBeNull();
+    expect(l2?.checks.filter((c) => c.result !== 'na')).toEqual([]);
   });
 });
 

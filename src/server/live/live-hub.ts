@@ -128,6 +128,8 @@ export interface LiveHubOptions {
 export class LiveHub {
   private readonly subscribers = new Map<LiveSubscriber, Subscription>();
   private alerts: FloorAlert[] = [];
+  /** Alerts raised from outside the floor rules (QA critical failures), by id. */
+  private readonly external = new Map<string, FloorAlert>();
   private todayCache: { at: number; kpis: Map<string, QueueKpis> } | null = null;
   private readonly now: () => number;
   /** Epoch ms each source was first seen (its quiet time starts there when it has no event). */
@@ -159,9 +161,27 @@ export class LiveHub {
     return this.subscribers.size;
   }
 
-  /** The open alerts (as evaluated on the last tick). */
+  /** The open alerts: the floor rules' (as evaluated on the last tick), then the raised ones. */
   openAlerts(): readonly FloorAlert[] {
-    return this.alerts;
+    return [...this.alerts, ...this.external.values()];
+  }
+
+  /**
+   * Opens an alert that the floor rules do not evaluate (a QA critical failure): it stays open
+   * until {@link clearAlert}. Sends `alert` to every client; raising an open id again does nothing.
+   */
+  raiseAlert(alert: FloorAlert): void {
+    if (this.external.has(alert.id)) return;
+    this.external.set(alert.id, alert);
+    this.sendAlert(alert);
+  }
+
+  /** Closes an alert opened with {@link raiseAlert} (sends `alert-cleared`); unknown ids are ignored. */
+  clearAlert(id: string): void {
+    const alert = this.external.get(id);
+    if (alert === undefined) return;
+    this.external.delete(id);
+    this.sendAbout(alert.agent, JSON.stringify({ type: 'alert-cleared', id }));
   }
 
   /**
@@ -173,17 +193,19 @@ export class LiveHub {
   floor(locale: string | null, view: LiveView): FloorPayload {
     const engine = this.options.engine();
     const now = this.now();
+    const lang = alertLocale(locale);
     if (engine === null) {
       return {
         at: now,
         mode: this.options.mode,
         agents: [],
         queues: [],
-        alerts: [],
+        alerts: [...this.external.values()]
+          .filter((a) => this.shows(view, a.agent, {}))
+          .map((a) => presentAlert(a, lang)),
         sources: this.sourcesNow(),
       };
     }
-    const lang = alertLocale(locale);
     const floor = presentFloor(
       engine.floorState,
       now,
@@ -196,7 +218,7 @@ export class LiveHub {
       ...floor,
       agents: floor.agents.filter((a) => this.shows(view, a.agent, {})),
       queues: view.maskCallers ? floor.queues.map(maskQueue) : floor.queues,
-      alerts: this.alerts
+      alerts: this.openAlerts()
         .filter((a) => this.shows(view, a.agent, {}))
         .map((a) => presentAlert(a, lang)),
       sources: this.sourcesNow(),
@@ -289,23 +311,26 @@ export class LiveHub {
     const { opened, cleared } = diffAlerts(this.alerts, next);
     const agentOf = new Map(this.alerts.map((a) => [a.id, a.agent]));
     this.alerts = next;
-    for (const alert of opened) {
-      const byLocale = new Map<AlertLocale, string>();
-      const cache = {};
-      for (const [subscriber, { locale, view }] of this.subscribers) {
-        if (!this.shows(view, alert.agent, cache)) continue;
-        let text = byLocale.get(locale);
-        if (text === undefined) {
-          text = JSON.stringify({ type: 'alert', data: presentAlert(alert, locale) });
-          byLocale.set(locale, text);
-        }
-        this.deliver(subscriber, text);
-      }
-      this.messages++;
-    }
+    for (const alert of opened) this.sendAlert(alert);
     for (const id of cleared) {
       this.sendAbout(agentOf.get(id) ?? null, JSON.stringify({ type: 'alert-cleared', id }));
     }
+  }
+
+  /** Sends `alert` to the clients whose scope shows its agent, serialised once per locale. */
+  private sendAlert(alert: FloorAlert): void {
+    const byLocale = new Map<AlertLocale, string>();
+    const cache = {};
+    for (const [subscriber, { locale, view }] of this.subscribers) {
+      if (!this.shows(view, alert.agent, cache)) continue;
+      let text = byLocale.get(locale);
+      if (text === undefined) {
+        text = JSON.stringify({ type: 'alert', data: presentAlert(alert, locale) });
+        byLocale.set(locale, text);
+      }
+      this.deliver(subscriber, text);
+    }
+    this.messages++;
   }
 
   /** Sends the changed agents and queues to every client. */

@@ -159,8 +159,8 @@ describe('gateOf', () => {
 });
 
 describe('navigation by permission', () => {
-  it('a manager: floor, wallboard, reports, audit; no admin', () => {
-    expect(navRoutes(me())).toEqual(['floor', 'wallboard', 'reports', 'audit']);
+  it('a manager: floor, wallboard, reports, QA, audit; no admin', () => {
+    expect(navRoutes(me())).toEqual(['floor', 'wallboard', 'reports', 'qa', 'audit']);
     expect(adminSections(me())).toEqual([]);
     expect(canOpen(me(), 'account')).toBe(true);
   });
@@ -169,12 +169,12 @@ describe('navigation by permission', () => {
     expect(navRoutes(admin)).toEqual(['floor', 'wallboard', 'admin', 'audit']);
     expect(adminSections(admin)).toEqual(['people', 'import', 'tokens', 'confidentiality']);
   });
-  it('an agent: floor, wallboard, reports', () => {
+  it('an agent: floor, wallboard, reports, QA (their own evaluations)', () => {
     const agent = me({
       role: 'agent',
       permissions: ['wallboard.view', 'floor.view', 'reports.view', 'qa.view'],
     });
-    expect(navRoutes(agent)).toEqual(['floor', 'wallboard', 'reports']);
+    expect(navRoutes(agent)).toEqual(['floor', 'wallboard', 'reports', 'qa']);
     expect(isWallboardOnly(agent)).toBe(false);
     expect(homeRoute(agent)).toBe('floor');
   });
@@ -185,11 +185,12 @@ describe('navigation by permission', () => {
 
 describe('routes', () => {
   it('paths and routes round-trip', () => {
-    for (const r of ['floor', 'wallboard', 'reports', 'admin', 'audit', 'account'] as const) {
+    for (const r of ['floor', 'wallboard', 'reports', 'qa', 'admin', 'audit', 'account'] as const) {
       expect(routeOf(pathOf(r))).toBe(r);
     }
     expect(routeOf('/admin/tokens')).toBe('admin');
     expect(routeOf('/audit/')).toBe('audit');
+    expect(routeOf('/qa/12')).toBe('qa');
     expect(routeOf('/administrator')).toBe('floor');
   });
 });

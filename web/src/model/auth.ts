@@ -149,6 +149,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<Route, readonly string[]>> = {
   floor: ['floor.view'],
   wallboard: ['wallboard.view'],
   reports: ['reports.view'],
+  qa: ['qa.view'],
   admin: ['people.manage', 'tokens.manage', 'confidentiality.edit'],
   audit: ['audit.view'],
   account: [],
@@ -162,7 +163,7 @@ export function canOpen(me: Me, route: Route): boolean {
 
 /** The pages of the navigation, in order, that the principal may open. */
 export function navRoutes(me: Me): Route[] {
-  const order: Route[] = ['floor', 'wallboard', 'reports', 'admin', 'audit'];
+  const order: Route[] = ['floor', 'wallboard', 'reports', 'qa', 'admin', 'audit'];
   return order.filter((r) => canOpen(me, r));
 }
 
