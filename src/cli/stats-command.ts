@@ -2,9 +2,10 @@
  * `callfloor stats FILE...`: queue and agent KPIs from Asterisk queue_log inputs
  * (kpi.md, contract `callfloor.stats/v1`).
  */
+import { setFlagsFromString } from 'node:v8';
 import { Option, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { createStatsPipeline } from '../core/stats/pipeline.js';
+import { createOrderedStatsPipeline, createStatsPipeline } from '../core/stats/pipeline.js';
 import type { StatsReport } from '../core/stats/report.js';
 import {
   inputName,
@@ -14,12 +15,15 @@ import {
   type MalformedLine,
   type QueueLogFormat,
 } from '../io/queue-log-reader.js';
+import { FILE_TAG, readOrderedLines } from '../io/ordered-line-reader.js';
 import { InputError, UsageError, type CliContext } from './context.js';
 import { addKpiOptions, parseKpiOptions, type KpiOptionValues } from './kpi-options.js';
 import { formatCsv, formatTable } from './stats-format.js';
 
 /** At most this many malformed lines are printed one by one; the rest are summed up. */
 const MAX_MALFORMED_PRINTED = 100;
+/** V8 heap growth after a full collection, percent (see the `stats` action). */
+const HEAP_GROWING_FLAG = '--heap-growing-percent=50';
 /** Inputs larger than this (bytes) get a progress bar when stderr is a terminal. */
 const PROGRESS_MIN_BYTES = 16 * 1024 * 1024;
 
@@ -58,6 +62,9 @@ export function registerStatsCommand(program: Command, ctx: CliContext): void {
     if (options.json === true && options.csv === true) {
       throw new UsageError('options --json and --csv cannot be used together');
     }
+    // A one-shot command over possibly gigabytes: keep the heap near its live data. V8's default
+    // lets it grow to several times that between full collections (issue #2: peak RSS).
+    setFlagsFromString(HEAP_GROWING_FLAG);
     const report = await runStats(files, options, ctx);
     ctx.stdout.write(
       options.json === true
@@ -69,35 +76,42 @@ export function registerStatsCommand(program: Command, ctx: CliContext): void {
   });
 }
 
+/** Inputs of at least this many bytes in all are read on a worker thread (both cores in use). */
+const THREAD_MIN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * How inputs are read: `thread` on a worker thread ({@link readOrderedLines}), `inline` on the
+ * calling thread, `auto` on a worker thread for files (not stdin) of {@link THREAD_MIN_BYTES} or
+ * more. Both give the same report and messages.
+ */
+export type ReadMode = 'auto' | 'thread' | 'inline';
+
 /**
  * Reads the inputs and computes the report.
+ * @param mode see {@link ReadMode} (`thread` falls back to `inline` when reading stdin)
  * @throws UsageError on bad options; InputError when an input cannot be read
  */
 export async function runStats(
   files: readonly string[],
   options: StatsOptions,
   ctx: CliContext,
+  mode: ReadMode = 'auto',
 ): Promise<StatsReport> {
   const { settings, aliases } = await parseKpiOptions(options);
-  let lines = 0;
   let malformed = 0;
-  let readerMalformed = 0;
   const onMalformed = (problem: MalformedLine): void => {
     malformed++;
     if (malformed <= MAX_MALFORMED_PRINTED) {
       ctx.stderr.write(`${problem.file}:${problem.line}: ${problem.reason}\n`);
     }
   };
-  // A line's tag: its file's index and its line number.
-  const FILE_TAG = 2 ** 32;
-  const pipeline = createStatsPipeline(settings, aliases, (tag, field, reason) =>
+  const onLineMalformed = (tag: number, field: string, reason: string): void =>
     onMalformed({
       file: files[Math.floor(tag / FILE_TAG)] ?? '?',
       line: tag % FILE_TAG,
       field,
       reason,
-    }),
-  );
+    });
 
   const sizes = await Promise.all(files.map(inputSize));
   const total = sizes.reduce<number>((sum, s) => sum + (s ?? 0), 0);
@@ -109,27 +123,63 @@ export async function runStats(
           hideCursor: true,
         })
       : null;
+  const done = (file: number): number =>
+    sizes.slice(0, file).reduce<number>((sum, s) => sum + (s ?? 0), 0);
+  const threaded =
+    mode !== 'inline' && !files.includes('-') && (mode === 'thread' || total >= THREAD_MIN_BYTES);
   bar?.start(Math.round(total / 1e6), 0);
-  let done = 0;
+  let report: StatsReport;
   try {
-    for (const [i, file] of files.entries()) {
-      const summary = await readQueueLogLines(
-        file,
+    if (threaded) {
+      const pipeline = createOrderedStatsPipeline(settings, aliases, onLineMalformed);
+      const summary = await readOrderedLines(
+        files,
         {
           timeZone: settings.timeZone,
           format: options.format,
-          stdin: ctx.stdin,
-          onMalformed: (problem) => {
-            readerMalformed++;
-            onMalformed(problem);
-          },
+          reorderWindow: settings.reorderWindow,
+          onMalformed: (problem) => onMalformed(problem),
           onProgress:
-            bar === null ? undefined : (bytes) => bar.update(Math.round((done + bytes) / 1e6)),
+            bar === null
+              ? undefined
+              : (file, bytes) => bar.update(Math.round((done(file) + bytes) / 1e6)),
         },
-        (line, lineNo) => pipeline.pushLine(line, i * FILE_TAG + lineNo),
+        (text, start, end, head, tag) => pipeline.pushOrderedLineAt(text, start, end, head, tag),
       );
-      done += sizes[i] ?? 0;
-      lines += summary.lines;
+      report = pipeline.finish({
+        files: files.map(inputName),
+        lines: summary.lines,
+        malformed: summary.readerMalformed + summary.orderMalformed,
+        duplicates: summary.duplicates,
+        late: summary.late,
+      });
+    } else {
+      const pipeline = createStatsPipeline(settings, aliases, onLineMalformed);
+      let lines = 0;
+      let readerMalformed = 0;
+      for (const [i, file] of files.entries()) {
+        const summary = await readQueueLogLines(
+          file,
+          {
+            timeZone: settings.timeZone,
+            format: options.format,
+            stdin: ctx.stdin,
+            onMalformed: (problem) => {
+              readerMalformed++;
+              onMalformed(problem);
+            },
+            onProgress:
+              bar === null ? undefined : (bytes) => bar.update(Math.round((done(i) + bytes) / 1e6)),
+          },
+          (line, lineNo) => pipeline.pushLine(line, i * FILE_TAG + lineNo),
+        );
+        lines += summary.lines;
+      }
+      report = pipeline.finish({
+        files: files.map(inputName),
+        lines,
+        malformed: readerMalformed,
+      });
     }
   } catch (error) {
     if (error instanceof UnreadableInputError) throw new InputError(error.message);
@@ -137,10 +187,15 @@ export async function runStats(
   } finally {
     bar?.stop();
   }
+  // After finish(): lines released from the reorder window at the end may be malformed too.
+  printMalformedTotal(malformed, ctx);
+  return report;
+}
+
+function printMalformedTotal(malformed: number, ctx: CliContext): void {
   if (malformed > MAX_MALFORMED_PRINTED) {
     ctx.stderr.write(
       `… and ${malformed - MAX_MALFORMED_PRINTED} more malformed lines (${malformed} in all)\n`,
     );
   }
-  return pipeline.finish({ files: files.map(inputName), lines, malformed: readerMalformed });
 }

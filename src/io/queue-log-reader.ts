@@ -38,6 +38,8 @@ export interface ReadOptions {
   readonly stdin?: NodeJS.ReadableStream;
   /** Called with the bytes read so far (of the file as stored, before decompression). */
   readonly onProgress?: (bytesRead: number) => void;
+  /** Bytes read from a file at a time (default 1 MiB). */
+  readonly chunkBytes?: number;
 }
 
 /** What was read from one input. */
@@ -68,10 +70,11 @@ export async function inputSize(file: string): Promise<number | null> {
 async function* chunksOf(
   file: string,
   stdin: NodeJS.ReadableStream,
+  chunkBytes: number,
   onProgress?: (bytes: number) => void,
 ): AsyncGenerator<Buffer> {
   const stream: AsyncIterable<unknown> =
-    file === '-' ? stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+    file === '-' ? stdin : createReadStream(file, { highWaterMark: chunkBytes });
   let read = 0;
   let first = true;
   const raw = (async function* () {
@@ -174,7 +177,14 @@ export async function readQueueLogLines(
     options.onMalformed({ file, line, field, reason });
   };
   try {
-    const text = textOf(chunksOf(file, options.stdin ?? process.stdin, options.onProgress));
+    const text = textOf(
+      chunksOf(
+        file,
+        options.stdin ?? process.stdin,
+        options.chunkBytes ?? 1 << 20,
+        options.onProgress,
+      ),
+    );
     // Look at the first line to tell a raw log from an export.
     let head = '';
     let next = await text.next();
@@ -216,9 +226,24 @@ async function readLines(
 ): Promise<void> {
   let lineNo = 0;
   let rest = '';
-  for await (const piece of text) {
-    const chunk = rest + piece;
+  for await (const chunk of text) {
     let start = 0;
+    if (rest.length > 0) {
+      // The line split across chunks; the chunk itself is not copied.
+      const nl = chunk.indexOf('\n');
+      if (nl < 0) {
+        rest += chunk;
+        continue;
+      }
+      lineNo++;
+      const joined = rest + chunk.slice(0, nl);
+      const line = joined.endsWith('\r') ? joined.slice(0, -1) : joined;
+      if (line.length > 0) {
+        counts.lines++;
+        onLine(line, lineNo);
+      }
+      start = nl + 1;
+    }
     for (;;) {
       const nl = chunk.indexOf('\n', start);
       if (nl < 0) break;

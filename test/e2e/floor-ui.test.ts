@@ -285,6 +285,10 @@ describe('every page in every language, desktop and phone', () => {
           path: join(SCREENSHOT_DIR, `floor-${lang.tag}-${vp.tag}.png`),
           fullPage: true,
         });
+        // Nothing is wider than the screen (the phone top bar once overflowed to 483 px).
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+          vp.width,
+        );
 
         await page.goto(`${base()}/wallboard`);
         await page.waitForSelector('[data-queue="sales"]', { timeout: WAIT_MS });
@@ -304,6 +308,9 @@ describe('every page in every language, desktop and phone', () => {
           path: join(SCREENSHOT_DIR, `reports-${lang.tag}-${vp.tag}.png`),
           fullPage: true,
         });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+          vp.width,
+        );
 
         expect(errors).toEqual([]);
         await ctx.close();

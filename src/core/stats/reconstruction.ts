@@ -106,7 +106,13 @@ export class CallReconstructor {
   private readonly agents = new Map<string, AgentState>();
   /** Callids seen in the last hours, in (roughly) time order. */
   private readonly recent = new Map<string, RecentCall>();
+  /** The keys and entries of `recent` in the order they were added (entries replaced since stay). */
+  private readonly recentIds: string[] = [];
+  private readonly recentEntries: RecentCall[] = [];
+  private recentHead = 0;
   private readonly seen = new Set<string>();
+  /** Member names met so far → person (the alias map applied; their person is in `seen`). */
+  private readonly personOf = new Map<string, string>();
   private readonly sink: RecordSink;
   private readonly wrapup: number;
   private readonly aliases: ReadonlyMap<string, string>;
@@ -271,7 +277,11 @@ export class CallReconstructor {
       r.agents.set(name, agent);
       r.seen.add(name);
     }
-    for (const [id, recent] of state.recent) r.recent.set(id, recent);
+    for (const [id, recent] of state.recent) {
+      r.recent.set(id, recent);
+      r.recentIds.push(id);
+      r.recentEntries.push(recent);
+    }
     r.lastTime = state.lastTime;
     return r;
   }
@@ -279,11 +289,14 @@ export class CallReconstructor {
   // --- agents -------------------------------------------------------------------------------
 
   private person(member: string): string {
+    const known = this.personOf.get(member);
+    if (known !== undefined) return known;
     const name = this.aliases.get(member) ?? member;
     if (!this.seen.has(name)) {
       this.seen.add(name);
       this.sink.agentSeen(name);
     }
+    this.personOf.set(member, name);
     return name;
   }
 
@@ -440,6 +453,8 @@ export class CallReconstructor {
     }
     const created: RecentCall = { time: t, closedQueues: [] };
     this.recent.set(callId, created);
+    this.recentIds.push(callId);
+    this.recentEntries.push(created);
     return created;
   }
 
@@ -451,8 +466,10 @@ export class CallReconstructor {
   }
 
   private newCall(callId: string, queue: string, t: number, enteredAt: number | null): OpenCall {
-    const firstStint = !this.recent.has(callId);
-    const recent = this.touch(callId, t);
+    const seenBefore = this.recent.get(callId);
+    const firstStint = seenBefore === undefined;
+    const recent = seenBefore ?? this.touch(callId, t);
+    recent.time = t;
     if (recent.closedQueues.length > 0) removeItem(recent.closedQueues, queue);
     const call: OpenCall = {
       callId,
@@ -704,11 +721,33 @@ export class CallReconstructor {
     }
   }
 
-  /** Forgets closed call ids older than `limit` (epoch s). Maps keep insertion (≈ time) order. */
+  /**
+   * Forgets closed call ids older than `limit` (epoch s), walking them in the order they were first
+   * seen (≈ time order) up to the first one seen at or after `limit`; ids of open calls are kept.
+   */
   private forget(limit: number): void {
-    for (const [id, recent] of this.recent) {
-      if (recent.time >= limit) break;
-      if (!this.calls.has(id)) this.recent.delete(id);
+    const ids = this.recentIds;
+    const entries = this.recentEntries;
+    const kept: number[] = [];
+    let i = this.recentHead;
+    for (; i < ids.length; i++) {
+      const id = ids[i]!;
+      const entry = entries[i]!;
+      if (this.recent.get(id) !== entry) continue; // forgotten, or seen again since
+      if (entry.time >= limit) break;
+      if (this.calls.has(id)) kept.push(i);
+      else this.recent.delete(id);
+    }
+    // Ids kept move up to just before the first one not looked at, in their order.
+    for (let k = kept.length - 1, to = i - 1; k >= 0; k--, to--) {
+      ids[to] = ids[kept[k]!]!;
+      entries[to] = entries[kept[k]!]!;
+    }
+    this.recentHead = i - kept.length;
+    if (this.recentHead > 65_536 && this.recentHead * 2 > ids.length) {
+      ids.splice(0, this.recentHead);
+      entries.splice(0, this.recentHead);
+      this.recentHead = 0;
     }
   }
 }

@@ -94,17 +94,21 @@ class LineFields implements DataFields {
   readonly starts: number[] = [];
   readonly ends: number[] = [];
 
-  /** Splits `line` from `from` on `|` into positions; `from` −1 means no data fields. */
-  reset(line: string, from: number): void {
+  /**
+   * Splits `line` from `from` to `end` on `|` into positions; `from` −1 means no data fields.
+   * `line` may hold more text after `end` (a batch of lines).
+   */
+  reset(line: string, from: number, end: number): void {
     this.line = line;
     this.length = 0;
     if (from < 0) return;
     let n = 0;
     let start = from;
     for (;;) {
-      const bar = line.indexOf('|', start);
+      let bar = line.indexOf('|', start);
+      if (bar >= end) bar = -1;
       this.starts[n] = start;
-      this.ends[n] = bar < 0 ? line.length : bar;
+      this.ends[n] = bar < 0 ? end : bar;
       n++;
       if (bar < 0) break;
       start = bar + 1;
@@ -168,45 +172,59 @@ export function queueLogEvent(
   verb: string,
   data: readonly string[],
 ): ParseResult {
-  const base = {
+  return build(
     time,
-    callId: nullIfNone(callId),
-    queue: nullIfNone(queue),
-    agent: nullIfNone(agent),
-  };
-  return build(base, verb, new ArrayFields(data));
+    nullIfNone(callId),
+    nullIfNone(queue),
+    nullIfNone(agent),
+    verb,
+    new ArrayFields(data),
+  );
 }
 
-function build(base: Base, verb: string, data: DataFields): ParseResult {
+function build(
+  time: number,
+  callId: string | null,
+  queue: string | null,
+  agent: string | null,
+  verb: string,
+  data: DataFields,
+): ParseResult {
   try {
-    return { ok: true, event: buildEvent(base, verb, data) };
+    return { ok: true, event: buildEvent(time, callId, queue, agent, verb, data) };
   } catch (error) {
     if (error instanceof FieldError) return fail(error.field, error.message);
     throw error;
   }
 }
 
-type Base = Pick<TelephonyEvent, 'time' | 'callId' | 'queue' | 'agent'>;
-
-function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent {
+// The four base fields are passed one by one: no intermediate object per line (the hot path).
+function buildEvent(
+  time: number,
+  callId: string | null,
+  queue: string | null,
+  agent: string | null,
+  verb: string,
+  data: DataFields,
+): TelephonyEvent {
   switch (verb) {
     case 'QUEUESTART':
     case 'CONFIGRELOAD':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
       };
     case 'ADDMEMBER':
     case 'AGENTLOGIN':
     case 'AGENTCALLBACKLOGIN':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         paused: (data.text(0) ?? '').trim().toUpperCase() === 'PAUSED',
       };
@@ -214,10 +232,10 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
     case 'AGENTLOGOFF':
     case 'AGENTCALLBACKLOGOFF':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
       };
     case 'PAUSE':
@@ -225,19 +243,19 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
     case 'PAUSEALL':
     case 'UNPAUSEALL':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         reason: data.text(0) ?? '',
       };
     case 'ENTERQUEUE':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         url: str(data, 0),
         callerId: str(data, 1),
@@ -247,27 +265,27 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
     case 'RINGNOANSWER':
     case 'RINGCANCELED':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         ringTimeMs: num(data, 0, 'ringtime', verb),
       };
     case 'AGENTDUMP':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
       };
     case 'CONNECT':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         holdTime: num(data, 0, 'holdtime', verb),
         bridgedChannel: str(data, 1),
@@ -276,16 +294,16 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
     case 'ABANDON':
     case 'EXITWITHTIMEOUT':
     case 'EXITEMPTY':
-      return exitEvent(base, verb, null, data, 0);
+      return exitEvent(time, callId, queue, agent, verb, null, data, 0);
     case 'EXITWITHKEY':
-      return exitEvent(base, verb, str(data, 0), data, 1);
+      return exitEvent(time, callId, queue, agent, verb, str(data, 0), data, 1);
     case 'COMPLETEAGENT':
     case 'COMPLETECALLER':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         holdTime: num(data, 0, 'holdtime', verb),
         callTime: num(data, 1, 'calltime', verb),
@@ -295,10 +313,10 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
     case 'TRANSFER':
     case 'BLINDTRANSFER':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
         target: transferTarget(data),
         holdTime: num(data, 2, 'holdtime', verb),
@@ -306,42 +324,42 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
         origPosition: num(data, 4, 'origposition', verb),
       };
     case 'ATTENDEDTRANSFER':
-      return attendedTransfer(base, data);
+      return attendedTransfer(time, callId, queue, agent, data);
     case 'JOINEMPTY':
     case 'JOINUNAVAIL':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
       };
     case 'HOLD':
     case 'UNHOLD':
     case 'RINGSTART':
       return {
-        time: base.time,
-        callId: base.callId,
-        queue: base.queue,
-        agent: base.agent,
+        time,
+        callId,
+        queue,
+        agent,
         kind: verb,
       };
     default:
       return INFORMATIONAL_VERBS.has(verb)
         ? {
-            time: base.time,
-            callId: base.callId,
-            queue: base.queue,
-            agent: base.agent,
+            time,
+            callId,
+            queue,
+            agent,
             kind: 'INFORMATIONAL',
             verb,
             data: data.all(),
           }
         : {
-            time: base.time,
-            callId: base.callId,
-            queue: base.queue,
-            agent: base.agent,
+            time,
+            callId,
+            queue,
+            agent,
             kind: 'UNKNOWN',
             verb,
             data: data.all(),
@@ -350,17 +368,20 @@ function buildEvent(base: Base, verb: string, data: DataFields): TelephonyEvent 
 }
 
 function exitEvent(
-  base: Base,
+  time: number,
+  callId: string | null,
+  queue: string | null,
+  agent: string | null,
   kind: ExitEvent['kind'],
   key: string | null,
   data: DataFields,
   offset: number,
 ): ExitEvent {
   return {
-    time: base.time,
-    callId: base.callId,
-    queue: base.queue,
-    agent: base.agent,
+    time,
+    callId,
+    queue,
+    agent,
     kind,
     key,
     position: num(data, offset, 'position', kind),
@@ -381,15 +402,21 @@ function transferTarget(data: DataFields): string | null {
  * one method-data field, LINK two, so hold and call times are read from the end (3rd- and
  * 2nd-to-last), never at fixed positions (app_queue.c log_attended_transfer()).
  */
-function attendedTransfer(base: Base, data: DataFields): CallEndEvent {
+function attendedTransfer(
+  time: number,
+  callId: string | null,
+  queue: string | null,
+  agent: string | null,
+  data: DataFields,
+): CallEndEvent {
   const verb = 'ATTENDEDTRANSFER';
   const n = data.length;
   const hasTail = n >= 4;
   return {
-    time: base.time,
-    callId: base.callId,
-    queue: base.queue,
-    agent: base.agent,
+    time,
+    callId,
+    queue,
+    agent,
     kind: verb,
     target: str(data, 0),
     holdTime: hasTail ? num(data, n - 3, 'holdtime', verb) : null,
@@ -456,8 +483,22 @@ export function parseEpochSeconds(text: string): number | null {
 const FIELD_COUNT_REASON =
   'expected at least 5 |-separated fields (epoch|callid|queue|agent|event)';
 
-/** Positions of a line's first five `|` (p5 is −1 when there are no data fields), its time and verb. */
-const head = { p1: 0, p2: 0, p3: 0, p4: 0, p5: 0, time: 0, verb: '' };
+/**
+ * A raw line's head: the positions of its first five `|` relative to the line's start (`p5` is −1
+ * when there are no data fields), its time (epoch s) and its verb.
+ */
+export interface QueueLogHead {
+  p1: number;
+  p2: number;
+  p3: number;
+  p4: number;
+  p5: number;
+  time: number;
+  verb: string;
+}
+
+/** The head read last (reused: single-threaded). */
+const head: QueueLogHead = { p1: 0, p2: 0, p3: 0, p4: 0, p5: 0, time: 0, verb: '' };
 
 /**
  * Reads a line's time and verb into {@link head} and checks the line's shape.
@@ -496,15 +537,59 @@ export function parseQueueLogLine(line: string): ParseResult {
   const text = line.endsWith('\r') ? line.slice(0, -1) : line;
   const failure = readHead(text);
   if (failure !== null) return failure;
-  const { p1, p2, p3, p4, p5, time, verb } = head;
-  lineFields.reset(text, p5 < 0 ? -1 : p5 + 1);
-  const base: Base = {
-    time,
-    callId: nullIfNone(text.slice(p1 + 1, p2)),
-    queue: nullIfNone(text.slice(p2 + 1, p3)),
-    agent: nullIfNone(text.slice(p3 + 1, p4)),
-  };
-  return build(base, verb, lineFields);
+  return parseWithHead(text, 0, text.length, head);
+}
+
+/**
+ * Reads a raw line's head ({@link QueueLogHead}) and checks the line's shape, as
+ * {@link parseQueueLogLine} does first (a trailing `\r` is ignored).
+ * @returns the head — one object reused by every call, valid until the next — or the failure
+ */
+export function readQueueLogHead(line: string): QueueLogHead | ParseFailure {
+  return readHead(line.endsWith('\r') ? line.slice(0, -1) : line) ?? head;
+}
+
+/**
+ * Parses a raw line found in `text` from `start` to `end` whose head was read already
+ * ({@link readQueueLogHead}; positions relative to `start`, any trailing `\r` excluded from `end`):
+ * the same result as {@link parseQueueLogLine} on that line, without reading the head again.
+ * Never throws.
+ */
+export function parseQueueLogLineAt(
+  text: string,
+  start: number,
+  end: number,
+  lineHead: QueueLogHead,
+): ParseResult {
+  return parseWithHead(text, start, end, lineHead);
+}
+
+function parseWithHead(text: string, start: number, end: number, h: QueueLogHead): ParseResult {
+  const p1 = start + h.p1;
+  const p2 = start + h.p2;
+  const p3 = start + h.p3;
+  const p4 = start + h.p4;
+  lineFields.reset(text, h.p5 < 0 ? -1 : start + h.p5 + 1, end);
+  return build(
+    h.time,
+    nullIfNone(text.slice(p1 + 1, p2)),
+    nullIfNone(text.slice(p2 + 1, p3)),
+    nullIfNone(text.slice(p3 + 1, p4)),
+    h.verb,
+    lineFields,
+  );
+}
+
+/**
+ * Verbs with a number, for passing a head between threads: {@link verbCode} gives 1 + the index
+ * here, 0 for any other verb.
+ */
+export const VERB_CODES: readonly string[] = [...KNOWN_VERBS, ...INFORMATIONAL_VERBS];
+const CODE_OF_VERB: ReadonlyMap<string, number> = new Map(VERB_CODES.map((v, i) => [v, i + 1]));
+
+/** The number of a verb in {@link VERB_CODES} (1-based), or 0 when it has none. */
+export function verbCode(verb: string): number {
+  return CODE_OF_VERB.get(verb) ?? 0;
 }
 
 /** What ordering a line needs before it is fully parsed: its time and verb. */
