@@ -237,3 +237,33 @@ export async function raiseLastEventTime(db: Db, time: number): Promise<void> {
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(time) }))
     .execute();
 }
+
+/** A selection of stored queue-calls. Epoch seconds; `null` = unbounded / all. */
+export interface QueueCallQuery {
+  readonly from: number | null;
+  readonly to: number | null;
+  readonly queue: string | null;
+  /** Only calls answered by this agent id (person id or member name). */
+  readonly agent: string | null;
+  /** At most this many rows (the earliest ones). */
+  readonly limit: number;
+}
+
+/**
+ * Stored queue-calls attributed in [from, to) (by `attributed_at`), oldest first (then call id,
+ * queue), at most `limit`.
+ */
+export async function selectQueueCalls(db: Db, query: QueueCallQuery): Promise<QueueCallRecord[]> {
+  let calls = db.selectFrom('queue_call').selectAll();
+  if (query.from !== null) calls = calls.where('attributed_at', '>=', query.from);
+  if (query.to !== null) calls = calls.where('attributed_at', '<', query.to);
+  if (query.queue !== null) calls = calls.where('queue', '=', query.queue);
+  if (query.agent !== null) calls = calls.where('agent', '=', query.agent);
+  const rows = await calls
+    .orderBy('attributed_at')
+    .orderBy('call_id')
+    .orderBy('queue')
+    .limit(query.limit)
+    .execute();
+  return rows.map(queueCallRowToRecord);
+}

@@ -21,6 +21,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { can } from '../core/people/access.js';
 import { compileQaConfig, type CompiledQaConfig } from '../core/qa/index.js';
 import type { StatsSettings } from '../core/stats/report.js';
 import { queueLogEvent } from '../core/telephony/queue-log.js';
@@ -29,10 +30,14 @@ import type { DatabaseHandle } from '../db/database.js';
 import { ping } from '../db/ingest.repository.js';
 import { installAuth, isCsrfError } from './auth/auth-plugin.js';
 import { registerAuthRoutes, type DemoUser } from './auth/auth-routes.js';
+import { agentFilter, type TeamOf } from './access/principal-view.js';
+import { registerAuditRoutes } from './audit/audit-routes.js';
+import { auditStream } from './audit/stream-audit.js';
+import { registerCallsRoutes } from './calls/calls-routes.js';
 import { AppError, errorBody } from './errors.js';
 import { ConnectorRegistry } from './ingest/connectors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
-import type { LiveHub } from './live/live-hub.js';
+import { liveViewOf, type LiveHub } from './live/live-hub.js';
 import { qaRoutes } from './qa/qa-routes.js';
 import { QaService } from './qa/qa-service.js';
 import { registerSupervisorRoutes } from './supervisor/supervisor-routes.js';
@@ -42,6 +47,7 @@ import { registerPeopleRoutes } from './people/people-routes.js';
 import { PeopleService } from './people/people-service.js';
 import { computeReport, reportSettings } from './reports/report-service.js';
 import { toCsv, toXlsx } from './reports/report-format.js';
+import { registerTokenRoutes } from './tokens/token-routes.js';
 import {
   ErrorResponse,
   EventsBody,
@@ -86,6 +92,11 @@ export interface AppDeps {
   readonly secureCookies?: boolean | 'auto';
   /** API requests per minute and address (default 1200) and sign-ins (default 20). */
   readonly rateLimit?: { readonly perMinute?: number; readonly loginPerMinute?: number };
+  /**
+   * The team id of an agent id, for team leads' scope; default: the people directory's
+   * `agent(id)?.teamId`.
+   */
+  readonly teamOf?: TeamOf;
   /** The running AMI / FreeSWITCH connectors (supervisor actions); none when absent. */
   readonly connectors?: ConnectorRegistry;
 }
@@ -127,6 +138,9 @@ function fieldOf(instancePath: string): string {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
+  // The people directory is loaded below (after the routes that read it at request time).
+  let directory: PeopleDirectory | null = null;
+  const teamOf: TeamOf = deps.teamOf ?? ((agentId) => directory?.agent(agentId)?.teamId ?? null);
   const bodyLimit = 16 * 1024 * 1024;
   // Request logging is ours (below): Fastify's own would log `?token=` secrets in URLs.
   const base: FastifyInstance =
@@ -296,7 +310,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         querystring: LangQuery,
       },
     },
-    (request) => deps.hub.floor(localeOf(request.query.lang, request.headers['accept-language'])),
+    (request) => {
+      const view = liveViewOf(request.principal!);
+      // Waiting callers' numbers unmasked are customer data (X05).
+      if (!view.maskCallers) request.audit('read.customer_data', { target: 'floor' });
+      return deps.hub.floor(localeOf(request.query.lang, request.headers['accept-language']), view);
+    },
   );
 
   app.get(
@@ -307,11 +326,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       schema: { summary: 'Live floor changes (WebSocket)', querystring: LangQuery },
     },
     (socket, request) => {
+      const view = liveViewOf(request.principal!);
+      if (!view.maskCallers) {
+        void auditStream(
+          deps.database.db,
+          request,
+          'read.customer_data',
+          { target: 'live', detail: { transport: 'websocket' } },
+          101,
+          now(),
+        );
+      }
       const unsubscribe = deps.hub.subscribe(
         (message) => {
           if (socket.readyState === socket.OPEN) socket.send(message);
         },
         localeOf(request.query.lang, request.headers['accept-language']),
+        view,
       );
       socket.on('close', unsubscribe);
       socket.on('error', unsubscribe);
@@ -336,6 +367,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     (request, reply) => {
+      const view = liveViewOf(request.principal!);
+      if (!view.maskCallers) {
+        void auditStream(
+          deps.database.db,
+          request,
+          'read.customer_data',
+          { target: 'live', detail: { transport: 'sse' } },
+          200,
+          now(),
+        );
+      }
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -349,6 +391,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           raw.write(`data: ${message}\n\n`);
         },
         localeOf(request.query.lang, request.headers['accept-language']),
+        view,
       );
       sseStreams.add(raw);
       const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
@@ -406,6 +449,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (request, reply) => {
       const { kind } = request.params;
       const query = request.query;
+      const principal = request.principal!;
+      if (query.format !== 'json' && !can(principal, 'reports.export')) {
+        throw new AppError('forbidden', 'your role may not export', 'format');
+      }
       const settings = reportSettings(deps.settings, {
         ...query,
         interval: query.interval ?? (kind === 'intervals' ? '15m' : undefined),
@@ -423,6 +470,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       else rows = report.intervals ?? [];
       if (query.agent !== undefined) {
         rows = rows.filter((r) => !('agent' in r) || r.agent === query.agent);
+      }
+      const shows = agentFilter(principal, teamOf);
+      rows = rows.filter((r) => !('agent' in r) || shows(r.agent as string));
+      if (query.format !== 'json') {
+        request.audit('export.reports', {
+          target: kind,
+          detail: {
+            format: query.format,
+            from: settings.from,
+            to: settings.to,
+            queue: query.queue ?? null,
+            agent: query.agent ?? null,
+            rows: rows.length,
+          },
+        });
       }
       if (query.format === 'csv') {
         return reply
@@ -444,7 +506,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
+  registerCallsRoutes(app, { db: deps.database.db, settings: deps.settings, teamOf });
+  registerAuditRoutes(app, { db: deps.database.db, settings: deps.settings });
+  registerTokenRoutes(app, { db: deps.database.db, now });
+
   const people = deps.people ?? (await PeopleDirectory.load(deps.database.db));
+  directory = people;
   await registerPeopleRoutes(app, new PeopleService(deps.database.db, people, now));
 
   const qa = new QaService({

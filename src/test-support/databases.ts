@@ -59,7 +59,19 @@ export async function postgresTestDatabase(): Promise<TestDatabase> {
   // workers from creating, then one dropping, the same schema ("schema … does not exist").
   const schema = `t_${process.pid}_${Date.now().toString(36)}_${counter++}_${randomBytes(4).toString('hex')}`;
   const handle = await openDatabase({ path: '', url: TEST_PG_URL, schema });
-  await migrateToLatest(handle.db, handle.schema);
+  // Kysely's migrator introspects the tables of every schema; when another test run drops its
+  // schema meanwhile, that query fails with `schema "t_…" does not exist` (naming the other
+  // run's schema). Nothing of ours was changed: retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(handle.db, handle.schema);
+      break;
+    } catch (error) {
+      const otherSchemaGone = /schema "t_[^"]*" does not exist/.test(String(error));
+      if (!otherSchemaGone || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
   return {
     ...handle,
     async dispose() {

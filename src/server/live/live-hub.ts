@@ -1,6 +1,9 @@
 /**
- * Fan-out of floor changes to live clients (WebSocket and SSE). Each message is serialised once and
- * sent to every subscriber. Today's KPIs are recomputed at most once per `todayRefreshMs` for live messages
+ * Fan-out of floor changes to live clients (WebSocket and SSE). Each client has a view (issue #4):
+ * the agents in its principal's scope, and customer numbers masked unless it may see them. A
+ * message is serialised once per variant it needs — per masking for queue messages (callerIds),
+ * per locale for alerts — never per client; agent messages are serialised once and only filtered
+ * by scope. Today's KPIs are recomputed at most once per `todayRefreshMs` for live messages
  * (always fresh for `GET /api/floor`).
  */
 import { alertLocale, alertMessage, type AlertLocale } from '../../core/floor/alert-message.js';
@@ -16,6 +19,14 @@ import {
 import { localFields } from '../../core/stats/time-zone.js';
 import type { SourceHealth } from '../../io/telephony-source.js';
 import type { FloorChanges, FloorView } from '../../core/floor/floor-state.js';
+import {
+  agentScope,
+  can,
+  inScope,
+  maskNumber,
+  type AgentScope,
+  type Principal,
+} from '../../core/people/access.js';
 import type { QueueKpis } from '../../core/stats/report.js';
 import type { LiveEngine } from '../ingest/live-engine.js';
 import {
@@ -25,11 +36,46 @@ import {
   type AgentNames,
   type AlertPayload,
   type FloorPayload,
+  type QueuePayload,
   type SourcePayload,
 } from './floor-presenter.js';
 
 /** A connected client: receives serialised JSON messages. */
 export type LiveSubscriber = (message: string) => void;
+
+/**
+ * What one client may see: the agents of `scope` (agent rows and agent alerts; queues are shown
+ * to all) and, when `maskCallers`, customer numbers masked with `maskNumber` (X05).
+ */
+export interface LiveView {
+  readonly maskCallers: boolean;
+  readonly scope: AgentScope;
+}
+
+/** Everything unmasked (the server itself, tests of the floor logic). */
+export const FULL_VIEW: LiveView = { maskCallers: false, scope: { kind: 'all' } };
+
+/**
+ * The view of a principal: its agent scope (`agentScope`), and callers masked unless it has
+ * `customer.numbers`.
+ */
+export function liveViewOf(principal: Principal): LiveView {
+  return { maskCallers: !can(principal, 'customer.numbers'), scope: agentScope(principal) };
+}
+
+/** A queue payload with its waiting callers' numbers masked. */
+export function maskQueue(queue: QueuePayload): QueuePayload {
+  if (queue.waitingCalls.every((w) => w.callerId === null)) return queue;
+  return {
+    ...queue,
+    waitingCalls: queue.waitingCalls.map((w) => ({ ...w, callerId: maskNumber(w.callerId) })),
+  };
+}
+
+interface Subscription {
+  readonly locale: AlertLocale;
+  readonly view: LiveView;
+}
 
 /** Presents an alert with its message in `locale` (the agent's display name is its id for now). */
 export function presentAlert(alert: FloorAlert, locale: AlertLocale): AlertPayload {
@@ -62,6 +108,11 @@ export interface LiveHubOptions {
   readonly alerts?: AlertSettings;
   /** How stale today's KPIs may be in live messages, ms (default 2000). */
   readonly todayRefreshMs?: number;
+  /**
+   * The team id of an agent id (person id, or an unmapped member name → null), for scopes by team.
+   * Default: the people directory's `agent(id)?.teamId` (none: no teams, team leads see no agents).
+   */
+  readonly teamOf?: (agentId: string) => string | null;
   /** Health of the running sources (the ingest service's), for the console and `source.silent`. */
   readonly sources?: () => readonly SourceHealth[];
   /** Opening hours in `timeZone` (`source.silent` only fires inside them); null = always open. */
@@ -75,7 +126,7 @@ export interface LiveHubOptions {
 
 /** The hub. */
 export class LiveHub {
-  private readonly subscribers = new Map<LiveSubscriber, AlertLocale>();
+  private readonly subscribers = new Map<LiveSubscriber, Subscription>();
   private alerts: FloorAlert[] = [];
   /** Alerts raised from outside the floor rules (QA critical failures), by id. */
   private readonly external = new Map<string, FloorAlert>();
@@ -87,8 +138,22 @@ export class LiveHub {
   /** Messages sent (each counted once, whatever the number of subscribers). */
   messages = 0;
 
+  private readonly teamOf: (agentId: string) => string | null;
+  /** Subscribers whose scope is not `all` (0: agent messages go to everyone unfiltered). */
+  private scoped = 0;
+
   constructor(private readonly options: LiveHubOptions) {
     this.now = options.now ?? Date.now;
+    const people = options.people ?? null;
+    this.teamOf = options.teamOf ?? ((agentId) => people?.agent(agentId)?.teamId ?? null);
+  }
+
+  /** Whether `view` shows the agent (`team` computed lazily, once per message, via `cache`). */
+  private shows(view: LiveView, agent: string | null, cache: { team?: string | null }): boolean {
+    if (agent === null || view.scope.kind === 'all') return true;
+    if (view.scope.kind === 'self') return agent === view.scope.userId;
+    if (cache.team === undefined) cache.team = this.teamOf(agent);
+    return inScope(view.scope, { id: agent, teamId: cache.team });
   }
 
   /** Number of connected clients. */
@@ -113,15 +178,19 @@ export class LiveHub {
 
   /** Closes an alert opened with {@link raiseAlert} (sends `alert-cleared`); unknown ids are ignored. */
   clearAlert(id: string): void {
-    if (!this.external.delete(id)) return;
-    this.send({ type: 'alert-cleared', id });
+    const alert = this.external.get(id);
+    if (alert === undefined) return;
+    this.external.delete(id);
+    this.sendAbout(alert.agent, JSON.stringify({ type: 'alert-cleared', id }));
   }
 
   /**
-   * The floor payload now.
+   * The floor payload now, as `view` may see it: agents and agent alerts of its scope, callers
+   * masked when it says so. No default view: each caller says whose it is
+   * (`liveViewOf(principal)`, or `FULL_VIEW` for the server itself).
    * @param locale language of alert messages (any BCP 47 tag; en, zh-TW or zh-CN is used)
    */
-  floor(locale: string | null = null): FloorPayload {
+  floor(locale: string | null, view: LiveView): FloorPayload {
     const engine = this.options.engine();
     const now = this.now();
     const lang = alertLocale(locale);
@@ -131,20 +200,27 @@ export class LiveHub {
         mode: this.options.mode,
         agents: [],
         queues: [],
-        alerts: [...this.external.values()].map((a) => presentAlert(a, lang)),
+        alerts: [...this.external.values()]
+          .filter((a) => this.shows(view, a.agent, {}))
+          .map((a) => presentAlert(a, lang)),
         sources: this.sourcesNow(),
       };
     }
+    const floor = presentFloor(
+      engine.floorState,
+      now,
+      this.options.mode,
+      this.options.serviceLevelTarget,
+      this.today(engine, now, true),
+      this.options.people ?? null,
+    );
     return {
-      ...presentFloor(
-        engine.floorState,
-        now,
-        this.options.mode,
-        this.options.serviceLevelTarget,
-        this.today(engine, now, true),
-        this.options.people ?? null,
-      ),
-      alerts: this.openAlerts().map((a) => presentAlert(a, lang)),
+      ...floor,
+      agents: floor.agents.filter((a) => this.shows(view, a.agent, {})),
+      queues: view.maskCallers ? floor.queues.map(maskQueue) : floor.queues,
+      alerts: this.openAlerts()
+        .filter((a) => this.shows(view, a.agent, {}))
+        .map((a) => presentAlert(a, lang)),
       sources: this.sourcesNow(),
     };
   }
@@ -191,11 +267,14 @@ export class LiveHub {
   /**
    * Adds a client and sends it the snapshot. Returns the unsubscribe function.
    * @param locale language of its alert messages
+   * @param view what it may see (`liveViewOf(principal)`)
    */
-  subscribe(subscriber: LiveSubscriber, locale: string | null = null): () => void {
-    subscriber(JSON.stringify({ type: 'snapshot', data: this.floor(locale) }));
-    this.subscribers.set(subscriber, alertLocale(locale));
-    return () => this.subscribers.delete(subscriber);
+  subscribe(subscriber: LiveSubscriber, locale: string | null, view: LiveView): () => void {
+    subscriber(JSON.stringify({ type: 'snapshot', data: this.floor(locale, view) }));
+    this.remove(subscriber);
+    this.subscribers.set(subscriber, { locale: alertLocale(locale), view });
+    if (view.scope.kind !== 'all') this.scoped++;
+    return () => this.remove(subscriber);
   }
 
   /**
@@ -230,15 +309,20 @@ export class LiveHub {
       this.alerts,
     );
     const { opened, cleared } = diffAlerts(this.alerts, next);
+    const agentOf = new Map(this.alerts.map((a) => [a.id, a.agent]));
     this.alerts = next;
     for (const alert of opened) this.sendAlert(alert);
-    for (const id of cleared) this.send({ type: 'alert-cleared', id });
+    for (const id of cleared) {
+      this.sendAbout(agentOf.get(id) ?? null, JSON.stringify({ type: 'alert-cleared', id }));
+    }
   }
 
-  /** Sends `alert` to every client, serialised once per locale. */
+  /** Sends `alert` to the clients whose scope shows its agent, serialised once per locale. */
   private sendAlert(alert: FloorAlert): void {
     const byLocale = new Map<AlertLocale, string>();
-    for (const [subscriber, locale] of this.subscribers) {
+    const cache = {};
+    for (const [subscriber, { locale, view }] of this.subscribers) {
+      if (!this.shows(view, alert.agent, cache)) continue;
       let text = byLocale.get(locale);
       if (text === undefined) {
         text = JSON.stringify({ type: 'alert', data: presentAlert(alert, locale) });
@@ -258,22 +342,18 @@ export class LiveHub {
     const now = this.now();
     const floor = engine.floorState;
     for (const agent of changes.agents) {
-      this.send({
-        type: 'agent',
-        data: presentAgent(floor.agentView(agent, now), this.options.people ?? null),
-      });
+      const data = presentAgent(floor.agentView(agent, now), this.options.people ?? null);
+      this.sendAbout(data.agent, JSON.stringify({ type: 'agent', data }));
     }
     if (changes.queues.length > 0) {
       const today = this.today(engine, now, false);
       for (const queue of changes.queues) {
-        this.send({
-          type: 'queue',
-          data: presentQueue(
-            floor.queueView(queue, now),
-            this.options.serviceLevelTarget,
-            today.get(queue),
-          ),
-        });
+        const data = presentQueue(
+          floor.queueView(queue, now),
+          this.options.serviceLevelTarget,
+          today.get(queue),
+        );
+        this.sendQueue(data);
       }
     }
   }
@@ -320,17 +400,47 @@ export class LiveHub {
     return this.todayCache.kpis;
   }
 
-  private send(message: unknown): void {
-    const text = JSON.stringify(message);
+  private remove(subscriber: LiveSubscriber): void {
+    const subscription = this.subscribers.get(subscriber);
+    if (subscription === undefined) return;
+    this.subscribers.delete(subscriber);
+    if (subscription.view.scope.kind !== 'all') this.scoped--;
+  }
+
+  /** Sends a message about `agent` (null: about no agent) to the clients whose scope shows it. */
+  private sendAbout(agent: string | null, text: string): void {
     this.messages++;
-    for (const subscriber of this.subscribers.keys()) this.deliver(subscriber, text);
+    if (agent === null || this.scoped === 0) {
+      for (const subscriber of this.subscribers.keys()) this.deliver(subscriber, text);
+      return;
+    }
+    const cache = {};
+    for (const [subscriber, { view }] of this.subscribers) {
+      if (this.shows(view, agent, cache)) this.deliver(subscriber, text);
+    }
+  }
+
+  /** Sends a queue message: serialised at most twice (plain, and callers masked). */
+  private sendQueue(data: QueuePayload): void {
+    this.messages++;
+    let plain: string | undefined;
+    let masked: string | undefined;
+    for (const [subscriber, { view }] of this.subscribers) {
+      let text: string;
+      if (view.maskCallers) {
+        text = masked ??= JSON.stringify({ type: 'queue', data: maskQueue(data) });
+      } else {
+        text = plain ??= JSON.stringify({ type: 'queue', data });
+      }
+      this.deliver(subscriber, text);
+    }
   }
 
   private deliver(subscriber: LiveSubscriber, text: string): void {
     try {
       subscriber(text);
     } catch {
-      this.subscribers.delete(subscriber);
+      this.remove(subscriber);
     }
   }
 }

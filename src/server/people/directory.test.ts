@@ -12,6 +12,7 @@ import { insertPerson, replaceMemberNames, upsertTeams } from '../../db/people.r
 import { testDialects, type TestDatabase } from '../../test-support/databases.js';
 import { sharedDataAvailable, sharedDataPath } from '../../test-support/shared-data.js';
 import type { AgentPayload } from '../live/floor-presenter.js';
+import { FULL_VIEW } from '../live/live-hub.js';
 import { PeopleDirectory } from './directory.js';
 import { HARNESS_SETTINGS, peopleHarness, type PeopleHarness } from './test-harness.js';
 
@@ -191,7 +192,7 @@ describe.each(dialects)('the people directory on $name', ({ open }) => {
     const h = await peopleHarness(db);
     harnesses.push(h);
     await h.ingest.submit(events([`${t0}|NONE|sales|PJSIP/2001|ADDMEMBER|`]));
-    let agents = h.hub.floor().agents;
+    let agents = h.hub.floor(null, FULL_VIEW).agents;
     expect(agents.map((a) => a.agent)).toEqual(['PJSIP/2001']);
 
     const put = await h.inject({
@@ -203,7 +204,7 @@ describe.each(dialects)('the people directory on $name', ({ open }) => {
     expect(put.json()).toEqual({ memberNames: ['PJSIP/2001'] });
 
     await h.ingest.submit(events([`${t0 + 60}|NONE|sales|PJSIP/2001|PAUSE|Lunch`]));
-    agents = h.hub.floor().agents;
+    agents = h.hub.floor(null, FULL_VIEW).agents;
     const lin = agents.find((a) => a.agent === 'p2001');
     expect(lin?.state).toBe('paused');
     expect(lin?.reason).toBe('Lunch');

@@ -12,7 +12,7 @@ import type { Principal } from '../../core/people/access.js';
 import { compileQaConfig, type QaReport, type TranscriptFormat } from '../../core/qa/index.js';
 import { testDialects, type TestDatabase } from '../../test-support/databases.js';
 import { AppError } from '../errors.js';
-import { LiveHub } from '../live/live-hub.js';
+import { FULL_VIEW, LiveHub } from '../live/live-hub.js';
 import { QaService } from './qa-service.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'transcripts');
@@ -217,7 +217,7 @@ describe.each(dialects)('QaService on $name', ({ open }) => {
   });
 
   it('raises a floor alert for a critical failure and records it as a violation', async () => {
-    const before = hub.floor('en').alerts.length;
+    const before = hub.floor('en', FULL_VIEW).alerts.length;
     const { evaluations } = await qa.ingest(
       { text: JSON.stringify(PROFANITY), format: 'json', fileName: 'api.json', meta: PROFANITY },
       reviewer,
@@ -225,7 +225,7 @@ describe.each(dialects)('QaService on $name', ({ open }) => {
     const e = evaluations[0]!;
     criticalId = e.id;
     expect(e).toMatchObject({ agent: 'a2', critical: true, score: 0, failed: ['E09'] });
-    const alerts = hub.floor('en').alerts;
+    const alerts = hub.floor('en', FULL_VIEW).alerts;
     expect(alerts).toHaveLength(before + 1);
     const alert = alerts.find((a) => a.id === `qa.critical:${e.id}`);
     expect(alert).toEqual({
@@ -239,10 +239,10 @@ describe.each(dialects)('QaService on $name', ({ open }) => {
       since: clock,
       message: 'a2: critical QA failure (E09) on call c-prof',
     });
-    expect(hub.floor('zh-TW').alerts.find((a) => a.id === alert?.id)?.message).toBe(
+    expect(hub.floor('zh-TW', FULL_VIEW).alerts.find((a) => a.id === alert?.id)?.message).toBe(
       'a2：通話 c-prof 品質檢核嚴重不合格（E09）',
     );
-    expect(hub.floor('zh-CN').alerts.find((a) => a.id === alert?.id)?.message).toBe(
+    expect(hub.floor('zh-CN', FULL_VIEW).alerts.find((a) => a.id === alert?.id)?.message).toBe(
       'a2：通话 c-prof 质检严重不合格（E09）',
     );
 
@@ -261,7 +261,7 @@ describe.each(dialects)('QaService on $name', ({ open }) => {
     ]);
     const row = await db.db.selectFrom('violation').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ agent: 'a2', source: 'qa', evaluation_id: e.id });
-    expect(hub.floor('en').alerts.find((a) => a.id === alert?.id)).toBeUndefined();
+    expect(hub.floor('en', FULL_VIEW).alerts.find((a) => a.id === alert?.id)).toBeUndefined();
     // A check that is not a critical failure cannot become a violation.
     await expect(qa.violation(reviewer, linkedId, {})).rejects.toMatchObject({
       code: 'conflict',
@@ -488,7 +488,7 @@ describe.each(dialects)('QaService on $name', ({ open }) => {
     });
     // c-prof has a violation record: c-prof-2 is open again, c-prof is not.
     const raised = await restarted.restoreAlerts(0);
-    const messages = fresh.floor('en').alerts.map((a) => a.message);
+    const messages = fresh.floor('en', FULL_VIEW).alerts.map((a) => a.message);
     expect(messages).toHaveLength(raised);
     expect(messages).toContain('a2: critical QA failure (E09) on call c-prof-2');
     expect(messages).not.toContain('a2: critical QA failure (E09) on call c-prof');
