@@ -33,7 +33,11 @@ import {
   teamsLedBy,
   touchSession,
 } from '../../db/auth.repository.js';
-import { findActiveTokenByHash, findActiveTokenById } from '../../db/tokens.repository.js';
+import {
+  findActiveTokenByHash,
+  findActiveTokenById,
+  touchApiToken,
+} from '../../db/tokens.repository.js';
 import { AppError } from '../errors.js';
 import { randomSecret, secretsEqual, sha256Hex } from './secrets.js';
 
@@ -193,6 +197,16 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     throw new Error(`route ${String(route.method)} ${route.url} declares no config.access`);
   });
 
+  /** Records when a token was last used (at most once a minute: the token list shows it). */
+  async function touchToken(
+    token: { id: string; last_used_at: number | null },
+    at: number,
+  ): Promise<void> {
+    if (token.last_used_at === null || at - token.last_used_at > 60_000) {
+      await touchApiToken(database.db, token.id, at);
+    }
+  }
+
   async function resolve(request: FastifyRequest): Promise<void> {
     const header = request.headers.authorization;
     if (header !== undefined && header !== '') {
@@ -212,10 +226,12 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
         };
         return;
       }
-      const token = await findActiveTokenByHash(database.db, sha256Hex(secret), now());
+      const at = now();
+      const token = await findActiveTokenByHash(database.db, sha256Hex(secret), at);
       if (token === undefined || !isRole(token.role)) {
         throw new AppError('unauthenticated', 'unknown, expired or revoked token');
       }
+      await touchToken(token, at);
       request.principal = {
         kind: 'token',
         role: token.role,
@@ -235,6 +251,7 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     if (session.token_id !== null) {
       const token = await findActiveTokenById(database.db, session.token_id, at);
       if (token === undefined || !isRole(token.role)) return;
+      await touchToken(token, at);
       request.principal = {
         kind: 'token',
         role: token.role,

@@ -334,6 +334,11 @@ describe('tokens', () => {
     const { app, db } = await harness();
     const headers = await tokenHeaders(db.db, 'integration');
     expect((await app.inject({ url: '/api/floor', headers })).statusCode).toBe(200);
+    const used = await db.db
+      .selectFrom('api_token')
+      .select('last_used_at')
+      .executeTakeFirstOrThrow();
+    expect(used.last_used_at).toBe(clock);
     await db.db
       .updateTable('api_token')
       .set({ expires_at: clock - 1 })
