@@ -461,7 +461,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         deps.database.db,
         settings,
         query.queue ?? null,
-        deps.ingest?.live ?? null,
+        deps.ingest,
         now(),
       );
       let rows: readonly object[];

@@ -85,6 +85,27 @@ export class IngestService {
     return this.engine;
   }
 
+  /**
+   * Runs `read` while no commit is in flight and none can start, handing it the engine. A report
+   * reads the stored records, then the engine's pending and open ones: a commit in between would
+   * count its records twice or not at all (reports once undercounted for up to half a second
+   * after each tick).
+   */
+  async readConsistent<T>(read: (engine: LiveEngine) => Promise<T>): Promise<T> {
+    if (this.recovering !== null) await this.recovering;
+    while (this.committing !== null) await this.committing;
+    const running = read(this.live);
+    this.committing = running.then(
+      () => true,
+      () => true,
+    );
+    try {
+      return await running;
+    } finally {
+      this.committing = null;
+    }
+  }
+
   /** Loads the engine (restoring the snapshot when configured) and starts the sources. */
   async start(): Promise<void> {
     this.engine = await this.loadEngine();

@@ -344,6 +344,21 @@ export class LiveEngine {
     this.reconstructor.peek(now, sink);
   }
 
+  /**
+   * Replays the records closed since the last {@link takeCommit} (not in the database yet) into
+   * `sink`. Stored records + these + {@link peekRecords} are every record, each once.
+   */
+  pendingRecords(sink: RecordSink): void {
+    const p = this.pending;
+    for (const [agent, hasSessions] of p.agents) {
+      sink.agentSeen(agent);
+      if (hasSessions) sink.agentHasSessions(agent);
+    }
+    for (const segment of p.segments) sink.agentSegment(segment);
+    for (const record of p.queueCalls) sink.queueCall(record);
+    for (const join of p.rejected) sink.rejected(join);
+  }
+
   private rollDay(day: number): void {
     if (this.today.day === day) return;
     this.today = {

@@ -60,30 +60,45 @@ export function reportSettings(base: StatsSettings, request: ReportRequest): Sta
   return { ...base, timeZone, from, to, interval };
 }
 
+/** The live side of a report: the ingest service (`IngestService.readConsistent`). */
+export interface LiveRecordSource {
+  readConsistent<T>(read: (engine: LiveEngine) => Promise<T>): Promise<T>;
+}
+
 /**
- * Computes the report from stored records (plus the live engine's open items when given).
+ * Computes the report from stored records plus, with a live source, the records closed since the
+ * last commit and the open items (calls waiting or in progress, current sessions), read together
+ * with no commit in between so that each record counts once.
  * @param nowMs epoch ms (the provisional records' end)
  */
 export async function computeReport(
   db: Db,
   settings: StatsSettings,
   queue: string | null,
-  engine: LiveEngine | null,
+  live: LiveRecordSource | null,
   nowMs: number,
 ): Promise<StatsReport> {
   const aggregator = new StatsAggregator(settings);
-  await feedRecords(db, { from: settings.from, to: settings.to, queue }, aggregator);
-  let endTime = settings.to ?? (await lastRecordTime(db)) ?? 0;
-  if (engine !== null) {
-    const now = nowMs / 1000;
-    const peekAt = settings.to === null ? now : Math.min(now, settings.to);
-    if (settings.from === null || peekAt > settings.from) {
-      const filtered = queue === null ? aggregator : queueFilter(aggregator, queue);
+  const filtered = queue === null ? aggregator : queueFilter(aggregator, queue);
+  const query = { from: settings.from, to: settings.to, queue };
+  let endTime: number;
+  if (live === null) {
+    await feedRecords(db, query, aggregator);
+    endTime = settings.to ?? (await lastRecordTime(db)) ?? 0;
+  } else {
+    endTime = await live.readConsistent(async (engine) => {
+      await feedRecords(db, query, aggregator);
+      const stored = settings.to ?? (await lastRecordTime(db)) ?? 0;
+      // The aggregator keeps only what falls in [from, to).
+      engine.pendingRecords(filtered);
+      const now = nowMs / 1000;
+      const peekAt = settings.to === null ? now : Math.min(now, settings.to);
       // Calls in progress come with a provisional end at peekAt, so they are busy up to now.
-      engine.peekRecords(peekAt, filtered);
-    }
-    // Stored calls whose end never came (imported history) end with the data, never in the future.
-    endTime = Math.min(endTime, now);
+      if (settings.from === null || peekAt > settings.from) engine.peekRecords(peekAt, filtered);
+      // Stored calls whose end never came (imported history) end with the data, never in the
+      // future.
+      return Math.min(stored, now);
+    });
   }
   const events = await countEvents(db);
   return aggregator.report(
