@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -10,12 +9,12 @@ import { importFiles } from '../cli/import-command.js';
 import type { CliContext } from '../cli/context.js';
 import { runStats } from '../cli/stats-command.js';
 import { defaultStatsSettings, type StatsSettings } from '../core/stats/report.js';
+import { closeTestApps, startTestApp } from '../test-support/app.js';
 import { tokenHeaders, type AuthHeaders } from '../test-support/auth.js';
-import { sqliteTestDatabase, testDialects, type TestDatabase } from '../test-support/databases.js';
+import { testDialects, type TestDatabase } from '../test-support/databases.js';
 import { sharedDataAvailable, sharedDataPath } from '../test-support/shared-data.js';
-import { buildApp } from './app.js';
-import { IngestService } from './ingest/ingest-service.js';
-import { LiveHub } from './live/live-hub.js';
+import type { IngestService } from './ingest/ingest-service.js';
+import type { LiveHub } from './live/live-hub.js';
 
 const T0 = 1_767_225_600; // 2026-01-01T00:00:00Z
 const settings: StatsSettings = { ...defaultStatsSettings(), timeZone: 'UTC', reorderWindow: 2 };
@@ -29,55 +28,27 @@ interface Harness {
   hub: LiveHub;
 }
 
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) {
-    await h.app.close();
-    await h.ingest.stop();
-    await h.db.dispose();
-  }
-});
+afterEach(closeTestApps);
 
 async function harness(
   db?: TestDatabase,
   nowMs = (T0 + 120) * 1000,
   webRoot = '/nonexistent',
 ): Promise<Harness> {
-  const database = db ?? (await sqliteTestDatabase());
-  const logger = pino({ level: 'silent' });
-  let hub: LiveHub | null = null;
-  const ingest = new IngestService({
-    database,
-    engine: { settings, aliases: new Map(), reorderWindow: 2 },
-    sources: [],
-    snapshotId: 'live',
-    restore: true,
-    logger,
-    onChanges: (c) => hub?.publish(c),
-    now: () => nowMs,
-  });
-  await ingest.start();
-  hub = new LiveHub({
-    engine: () => ingest.live,
-    mode: 'live',
-    serviceLevelTarget: 0.8,
-    now: () => nowMs,
-  });
-  const app = await buildApp({
-    database,
+  const {
+    app,
     ingest,
     hub,
-    mode: 'live',
+    db: database,
+  } = await startTestApp({
+    ...(db ? { db, disposeDb: true } : {}),
     settings,
-    webRoot,
-    logger: false,
     now: () => nowMs,
+    app: { webRoot },
   });
   const manager = await tokenHeaders(database.db, 'manager');
   tokens.set(app, { manager, integration: await tokenHeaders(database.db, 'integration') });
-  const h = { app, ingest, db: database, hub, manager };
-  open.push(h);
-  return h;
+  return { app, ingest, db: database, hub, manager };
 }
 
 /** Each app's tokens: the telephony integration posts events, a manager reads. */

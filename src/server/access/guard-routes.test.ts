@@ -4,7 +4,6 @@
  * log.
  */
 import ExcelJS from 'exceljs';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -12,11 +11,10 @@ import type { QueueCallRecord } from '../../core/stats/records.js';
 import { defaultStatsSettings, type StatsSettings } from '../../core/stats/report.js';
 import { searchAudit, type AuditRecord } from '../../db/audit.repository.js';
 import { insertRecords } from '../../db/records.repository.js';
+import { closeTestApps, startTestApp } from '../../test-support/app.js';
 import { createTestUser, signIn, tokenHeaders, type AuthHeaders } from '../../test-support/auth.js';
-import { sqliteTestDatabase, type TestDatabase } from '../../test-support/databases.js';
-import { buildApp } from '../app.js';
-import { IngestService } from '../ingest/ingest-service.js';
-import { LiveHub } from '../live/live-hub.js';
+import type { TestDatabase } from '../../test-support/databases.js';
+import type { IngestService } from '../ingest/ingest-service.js';
 
 const T0 = 1_767_225_600; // 2026-01-01T00:00:00Z
 const NOW_MS = (T0 + 120) * 1000;
@@ -77,44 +75,12 @@ interface World {
     AuthHeaders
   >;
 }
-const worlds: World[] = [];
-afterEach(async () => {
-  for (const w of worlds.splice(0)) {
-    await w.app.close();
-    await w.ingest.stop();
-    await w.db.dispose();
-  }
-});
+afterEach(closeTestApps);
 
 async function world(): Promise<World> {
-  const db = await sqliteTestDatabase();
-  let hub: LiveHub | null = null;
-  const ingest = new IngestService({
-    database: db,
-    engine: { settings, aliases: ALIASES, reorderWindow: 2 },
-    sources: [],
-    snapshotId: 'live',
-    restore: true,
-    logger: pino({ level: 'silent' }),
-    onChanges: (c) => hub?.publish(c),
-    now: () => NOW_MS,
-  });
-  await ingest.start();
-  hub = new LiveHub({
-    engine: () => ingest.live,
-    mode: 'live',
-    serviceLevelTarget: 0.8,
-    teamOf,
-    now: () => NOW_MS,
-  });
-  const app = await buildApp({
-    database: db,
-    ingest,
-    hub,
-    mode: 'live',
+  const { app, db, ingest } = await startTestApp({
     settings,
-    webRoot: '/nonexistent',
-    logger: false,
+    aliases: ALIASES,
     now: () => NOW_MS,
     teamOf,
   });
@@ -147,9 +113,7 @@ async function world(): Promise<World> {
     payload: EVENTS,
   });
   expect(posted.statusCode).toBe(200);
-  const w = { app, db, ingest, as };
-  worlds.push(w);
-  return w;
+  return { app, db, ingest, as };
 }
 
 function get(w: World, who: keyof World['as'], url: string, extra: Partial<InjectOptions> = {}) {

@@ -2,10 +2,9 @@
  * Sign-in, lock-out, CSRF, confidentiality acceptance, temporary passwords, tokens, the wallboard
  * token exchange and the audit of it all, through the real app and a real SQLite database.
  */
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import { defaultStatsSettings } from '../../core/stats/report.js';
+import { closeTestApps, startTestApp } from '../../test-support/app.js';
 import {
   createTestUser,
   signIn,
@@ -13,58 +12,23 @@ import {
   tokenHeaders,
   type AuthHeaders,
 } from '../../test-support/auth.js';
-import { sqliteTestDatabase, type TestDatabase } from '../../test-support/databases.js';
-import { buildApp, redactSecrets } from '../app.js';
-import { IngestService } from '../ingest/ingest-service.js';
-import { LiveHub } from '../live/live-hub.js';
+import type { TestDatabase } from '../../test-support/databases.js';
+import { redactSecrets } from '../app.js';
 import { LOCK_OUT_MS, MAX_FAILED_SIGN_INS } from './auth-routes.js';
 
 const ADMIN_TOKEN = 'first-start-admin-token-0123456789';
 let clock = 1_767_225_600_000;
 
-interface Harness {
-  app: FastifyInstance;
-  db: TestDatabase;
-  ingest: IngestService;
-}
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) {
-    await h.app.close();
-    await h.ingest.stop();
-    await h.db.dispose();
-  }
-});
+afterEach(closeTestApps);
 
-async function harness(adminToken: string | null = ADMIN_TOKEN): Promise<Harness> {
-  const db = await sqliteTestDatabase();
-  const settings = { ...defaultStatsSettings(), timeZone: 'UTC' };
-  const logger = pino({ level: 'silent' });
-  const ingest = new IngestService({
-    database: db,
-    engine: { settings, aliases: new Map(), reorderWindow: 0 },
-    sources: [],
-    snapshotId: 'live',
+function harness(adminToken: string | null = ADMIN_TOKEN) {
+  return startTestApp({
+    settings: { ...defaultStatsSettings(), timeZone: 'UTC' },
+    reorderWindow: 0,
     restore: false,
-    logger,
     now: () => clock,
+    app: { adminToken },
   });
-  await ingest.start();
-  const hub = new LiveHub({ engine: () => ingest.live, mode: 'live', serviceLevelTarget: 0.8 });
-  const app = await buildApp({
-    database: db,
-    ingest,
-    hub,
-    mode: 'live',
-    settings,
-    webRoot: '/nonexistent',
-    logger: false,
-    now: () => clock,
-    adminToken,
-  });
-  const h = { app, db, ingest };
-  open.push(h);
-  return h;
 }
 
 async function auditActions(db: TestDatabase): Promise<string[]> {

@@ -3,16 +3,13 @@
  * not, 401 without credentials. The table below is written by hand from the policy
  * (docs/security.md); a route missing from it fails the test, so a new route cannot skip this.
  */
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../../core/people/access.js';
 import { defaultStatsSettings } from '../../core/stats/report.js';
+import { closeTestApps, startTestApp } from '../../test-support/app.js';
 import { createTestUser, signIn, tokenHeaders, type AuthHeaders } from '../../test-support/auth.js';
-import { sqliteTestDatabase, type TestDatabase } from '../../test-support/databases.js';
-import { buildApp } from '../app.js';
-import { IngestService } from '../ingest/ingest-service.js';
-import { LiveHub } from '../live/live-hub.js';
+import type { TestDatabase } from '../../test-support/databases.js';
 
 const ALL: readonly Role[] = [
   'agent',
@@ -101,32 +98,15 @@ function urlOf(pattern: string): string {
 
 let app: FastifyInstance;
 let db: TestDatabase;
-let ingest: IngestService;
 const credentials = new Map<Role, AuthHeaders>();
 
 beforeAll(async () => {
-  db = await sqliteTestDatabase();
-  const settings = { ...defaultStatsSettings(), timeZone: 'UTC' };
-  ingest = new IngestService({
-    database: db,
-    engine: { settings, aliases: new Map(), reorderWindow: 0 },
-    sources: [],
-    snapshotId: 'live',
+  ({ app, db } = await startTestApp({
+    settings: { ...defaultStatsSettings(), timeZone: 'UTC' },
+    reorderWindow: 0,
     restore: false,
-    logger: pino({ level: 'silent' }),
-  });
-  await ingest.start();
-  const hub = new LiveHub({ engine: () => ingest.live, mode: 'live', serviceLevelTarget: 0.8 });
-  app = await buildApp({
-    database: db,
-    ingest,
-    hub,
-    mode: 'live',
-    settings,
-    webRoot: '/nonexistent',
-    logger: false,
-    rateLimit: { perMinute: 100_000 },
-  });
+    app: { rateLimit: { perMinute: 100_000 } },
+  }));
   await db.db
     .insertInto('team')
     .values({ id: 'A', name: 'Team A', site_id: null, lead_id: 'lead' })
@@ -140,11 +120,7 @@ beforeAll(async () => {
   credentials.set('integration', await tokenHeaders(db.db, 'integration'));
 });
 
-afterAll(async () => {
-  await app.close();
-  await ingest.stop();
-  await db.dispose();
-});
+afterAll(closeTestApps);
 
 describe('every route × every role', () => {
   it('every route of the app is in the table (and the table has no stale rows)', () => {

@@ -1,12 +1,12 @@
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../core/people/access.js';
 import { defaultStatsSettings, type StatsSettings } from '../../core/stats/report.js';
 import type { TelephonyEvent } from '../../core/telephony/events.js';
 import { queueLogEvent } from '../../core/telephony/queue-log.js';
-import { sqliteTestDatabase, type TestDatabase } from '../../test-support/databases.js';
-import { IngestService } from '../ingest/ingest-service.js';
-import { LiveHub, liveViewOf } from './live-hub.js';
+import { closeTestApps, startTestFloor } from '../../test-support/app.js';
+import type { TestDatabase } from '../../test-support/databases.js';
+import type { IngestService } from '../ingest/ingest-service.js';
+import { liveViewOf, type LiveHub } from './live-hub.js';
 import type { FloorPayload } from './floor-presenter.js';
 
 const T0 = 1_767_225_600; // 2026-01-01T00:00:00Z
@@ -59,40 +59,18 @@ interface Harness {
   db: TestDatabase;
   clock: { now: number };
 }
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) {
-    await h.ingest.stop();
-    await h.db.dispose();
-  }
-});
+afterEach(closeTestApps);
 
 async function harness(): Promise<Harness> {
-  const db = await sqliteTestDatabase();
   const clock = { now: (T0 + 120) * 1000 };
-  let hub: LiveHub | null = null;
-  const ingest = new IngestService({
-    database: db,
-    engine: { settings, aliases: ALIASES, reorderWindow: 2 },
-    sources: [],
-    snapshotId: 'live',
-    restore: true,
-    logger: pino({ level: 'silent' }),
-    onChanges: (c) => hub?.publish(c),
+  const { hub, ingest, db } = await startTestFloor({
+    settings,
+    aliases: ALIASES,
     now: () => clock.now,
-  });
-  await ingest.start();
-  hub = new LiveHub({
-    engine: () => ingest.live,
-    mode: 'live',
-    serviceLevelTarget: 0.8,
     teamOf: (agent) => TEAMS[agent] ?? null,
-    now: () => clock.now,
   });
   await ingest.submit(START);
-  const h = { hub, ingest, db, clock };
-  open.push(h);
-  return h;
+  return { hub, ingest, db, clock };
 }
 
 const callers = (floor: FloorPayload) =>

@@ -3,21 +3,16 @@
  * and the app, all sharing one {@link PeopleDirectory} (as `serve` wires them).
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { pino } from 'pino';
-import { defaultStatsSettings, type StatsSettings } from '../../core/stats/report.js';
+import type { StatsSettings } from '../../core/stats/report.js';
 import { tokenHeaders, type AuthHeaders } from '../../test-support/auth.js';
 import type { TestDatabase } from '../../test-support/databases.js';
-import { buildApp } from '../app.js';
-import { IngestService } from '../ingest/ingest-service.js';
-import { LiveHub } from '../live/live-hub.js';
+import { startTestApp, TEST_SETTINGS } from '../../test-support/app.js';
+import type { IngestService } from '../ingest/ingest-service.js';
+import type { LiveHub } from '../live/live-hub.js';
 import { PeopleDirectory } from './directory.js';
 
 /** KPI settings of the harness (UTC). */
-export const HARNESS_SETTINGS: StatsSettings = {
-  ...defaultStatsSettings(),
-  timeZone: 'UTC',
-  reorderWindow: 2,
-};
+export const HARNESS_SETTINGS: StatsSettings = TEST_SETTINGS;
 
 /** A running harness. */
 export interface PeopleHarness {
@@ -44,45 +39,20 @@ export async function peopleHarness(
   fileAliases: ReadonlyMap<string, string> = new Map(),
   nowMs = Date.UTC(2030, 0, 1),
 ): Promise<PeopleHarness> {
-  const logger = pino({ level: 'silent' });
   const people = await PeopleDirectory.load(db.db, fileAliases);
-  let hub: LiveHub | null = null;
-  const ingest = new IngestService({
-    database: db,
-    engine: { settings: HARNESS_SETTINGS, aliases: people.aliases(), reorderWindow: 2 },
-    sources: [],
-    snapshotId: 'live',
-    restore: true,
-    logger,
-    onChanges: (c) => hub?.publish(c),
-    now: () => nowMs,
-  });
-  await ingest.start();
-  hub = new LiveHub({
-    engine: () => ingest.live,
-    mode: 'live',
-    serviceLevelTarget: 0.8,
-    now: () => nowMs,
-    people,
-  });
-  const app = await buildApp({
-    database: db,
-    ingest,
-    hub,
-    people,
-    mode: 'live',
+  const started = await startTestApp({
+    db,
     settings: HARNESS_SETTINGS,
-    webRoot: '/nonexistent',
-    logger: false,
     now: () => nowMs,
+    people,
   });
-  const h = hub;
+  const { app, ingest, hub } = started;
   const admin = await tokenHeaders(db.db, 'admin');
   const manager = await tokenHeaders(db.db, 'manager');
   return {
     app,
     ingest,
-    hub: h,
+    hub,
     people,
     admin,
     manager,
@@ -90,9 +60,6 @@ export async function peopleHarness(
       const opts: InjectOptions = typeof options === 'string' ? { url: options } : options;
       return app.inject({ ...opts, headers: { ...admin, ...opts.headers } });
     },
-    async close() {
-      await app.close();
-      await ingest.stop();
-    },
+    close: () => started.close(),
   };
 }

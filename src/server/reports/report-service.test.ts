@@ -3,13 +3,12 @@
  * tick but not yet committed was in neither, so reports undercounted for up to half a second
  * after each tick (found by the connectors' tests, which had to wait for reports to settle).
  */
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultStatsSettings, type StatsSettings } from '../../core/stats/report.js';
 import type { TelephonyEvent } from '../../core/telephony/events.js';
 import { queueLogEvent } from '../../core/telephony/queue-log.js';
-import { testDialects, type TestDatabase } from '../../test-support/databases.js';
-import { IngestService } from '../ingest/ingest-service.js';
+import { closeTestApps, startTestFloor } from '../../test-support/app.js';
+import { testDialects } from '../../test-support/databases.js';
 import { computeReport } from './report-service.js';
 
 const T0 = 1_767_225_600; // 2026-01-01T00:00:00Z
@@ -33,32 +32,24 @@ const CALLS = events([
   [70, 'c3', 'sales', 'NONE', 'ENTERQUEUE', ['', '0933', '1']],
 ]);
 
-const open: { ingest: IngestService; db: TestDatabase }[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) {
-    await h.ingest.stop();
-    await h.db.dispose();
-  }
-});
+afterEach(closeTestApps);
 
 describe('reports from stored records plus the live engine', async () => {
   for (const dialect of await testDialects()) {
     it(`counts closed calls not yet committed exactly once, before and after the commit (${dialect.name})`, async () => {
-      const db = await dialect.open();
       const nowMs = (T0 + 80) * 1000;
-      const ingest = new IngestService({
-        database: db,
-        engine: { settings, aliases: new Map(), reorderWindow: 0 },
-        sources: [],
-        snapshotId: 'live',
+      const { db, ingest } = await startTestFloor({
+        db: await dialect.open(),
+        disposeDb: true,
+        settings,
+        reorderWindow: 0,
         restore: false,
-        logger: pino({ level: 'silent' }),
-        commitIntervalMs: 3_600_000, // no timed commit during the test
-        tickMs: 3_600_000,
         now: () => nowMs,
+        ingest: {
+          commitIntervalMs: 3_600_000, // no timed commit during the test
+          tickMs: 3_600_000,
+        },
       });
-      await ingest.start();
-      open.push({ ingest, db });
       ingest.live.accept('test', CALLS, null, nowMs);
       ingest.live.tick(nowMs);
 
