@@ -1,6 +1,7 @@
 /** The settings dialog: language, time zone, R12 threshold and per-reason allowances. */
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError, ModalForm, TextField } from './form-fields.js';
 import { isValidTimeZone } from '../model/format.js';
 import { UI_LANGUAGES, type UiLanguage } from '../model/language.js';
 import type { ConsoleSettings } from '../model/settings.js';
@@ -53,77 +54,66 @@ export function SettingsPanel({ settings, onSave, onClose }: SettingsPanelProps)
   };
 
   return (
-    <div className="modal-backdrop" role="presentation" onClick={onClose}>
-      <form
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="settings-title"
-        onClick={(e) => e.stopPropagation()}
-        onSubmit={submit}
-      >
-        <h2 id="settings-title">{t('settings.title')}</h2>
-        <label className="field">
-          <span>{t('settings.language')}</span>
-          <select
-            value={language}
-            onChange={(e) => setLanguage(e.target.value as UiLanguage)}
-            name="language"
-          >
-            {UI_LANGUAGES.map((l) => (
-              <option key={l} value={l}>
-                {LANGUAGE_NAMES[l]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('settings.timeZone')}</span>
-          <input
-            list="tz-list"
-            value={timeZone}
-            onChange={(e) => setTimeZone(e.target.value)}
-            name="timeZone"
-            autoComplete="off"
-          />
-          <datalist id="tz-list">
-            {zones.map((z) => (
-              <option key={z} value={z} />
-            ))}
-          </datalist>
-        </label>
-        <label className="field">
-          <span>{t('settings.threshold')}</span>
-          <input
-            type="number"
-            min="1"
-            step="1"
-            value={minutes}
-            onChange={(e) => setMinutes(e.target.value)}
-            name="pauseThreshold"
-          />
-          <small>{t('settings.thresholdHelp')}</small>
-        </label>
-        <label className="field">
-          <span>{t('settings.reasons')}</span>
-          <textarea
-            rows={4}
-            value={reasons}
-            onChange={(e) => setReasons(e.target.value)}
-            name="reasons"
-          />
-          <small>{t('settings.reasonsHelp')}</small>
-        </label>
-        {error !== null ? <p className="form-error">{error}</p> : null}
-        <div className="modal__actions">
-          <button type="button" className="btn" onClick={onClose}>
-            {t('settings.cancel')}
-          </button>
-          <button type="submit" className="btn btn--primary">
-            {t('settings.save')}
-          </button>
-        </div>
-      </form>
-    </div>
+    <ModalForm titleId="settings-title" onClose={onClose} onSubmit={submit}>
+      <h2 id="settings-title">{t('settings.title')}</h2>
+      <label className="field">
+        <span>{t('settings.language')}</span>
+        <select
+          value={language}
+          onChange={(e) => setLanguage(e.target.value as UiLanguage)}
+          name="language"
+        >
+          {UI_LANGUAGES.map((l) => (
+            <option key={l} value={l}>
+              {LANGUAGE_NAMES[l]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('settings.timeZone')}</span>
+        <input
+          list="tz-list"
+          value={timeZone}
+          onChange={(e) => setTimeZone(e.target.value)}
+          name="timeZone"
+          autoComplete="off"
+        />
+        <datalist id="tz-list">
+          {zones.map((z) => (
+            <option key={z} value={z} />
+          ))}
+        </datalist>
+      </label>
+      <TextField
+        label={t('settings.threshold')}
+        type="number"
+        min="1"
+        step="1"
+        value={minutes}
+        name="pauseThreshold"
+        onValue={setMinutes}
+        help={t('settings.thresholdHelp')}
+      />
+      <label className="field">
+        <span>{t('settings.reasons')}</span>
+        <textarea
+          rows={4}
+          value={reasons}
+          onChange={(e) => setReasons(e.target.value)}
+          name="reasons"
+        />
+        <small>{t('settings.reasonsHelp')}</small>
+      </label>
+      <FormError error={error} />
+      <div className="modal__actions">
+        <button type="button" className="btn" onClick={onClose}>
+          {t('settings.cancel')}
+        </button>
+        <button type="submit" className="btn btn--primary">
+          {t('settings.save')}
+        </button>
+      </div>
+    </ModalForm>
   );
 }

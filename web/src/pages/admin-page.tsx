@@ -7,6 +7,13 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.js';
 import {
+  FormError,
+  ModalForm,
+  PasswordField,
+  StatusLine,
+  TextField,
+} from '../components/form-fields.js';
+import {
   parseConfidentiality,
   parseCreatedToken,
   parseImportErrors,
@@ -170,12 +177,8 @@ function PeopleSection() {
           {t('people.add')}
         </button>
       </h2>
-      {notice !== null ? (
-        <p className="auth-ok" role="status">
-          {notice}
-        </p>
-      ) : null}
-      {error !== null ? <p className="form-error">{error}</p> : null}
+      <StatusLine message={notice} />
+      <FormError error={error} />
       {people === null && error === null ? <p className="empty">{t('auth.loading')}</p> : null}
       {people !== null && people.length === 0 ? <p className="empty">{t('people.none')}</p> : null}
       {people !== null && people.length > 0 ? (
@@ -270,111 +273,91 @@ function PersonDialog({
     setBusy(false);
   };
   return (
-    <div className="modal-backdrop" role="presentation" onClick={onClose}>
-      <form
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="person-title"
-        onClick={(e) => e.stopPropagation()}
-        onSubmit={(e) => void submit(e)}
-        data-testid="person-dialog"
-      >
-        <h2 id="person-title">
-          {isNew ? t('people.add') : t('people.editTitle', { id: draft.id })}
-        </h2>
-        {isNew ? (
-          <label className="field">
-            <span>{t('auth.id')}</span>
-            <input
-              name="id"
-              required
-              value={draft.id}
-              onChange={(e) => set({ id: e.target.value })}
-            />
-            <small>{t('people.idHelp')}</small>
-          </label>
-        ) : null}
-        <label className="field">
-          <span>{t('people.name')}</span>
+    <ModalForm
+      titleId="person-title"
+      onClose={onClose}
+      onSubmit={(e) => void submit(e)}
+      testId="person-dialog"
+    >
+      <h2 id="person-title">{isNew ? t('people.add') : t('people.editTitle', { id: draft.id })}</h2>
+      {isNew ? (
+        <TextField
+          label={t('auth.id')}
+          name="id"
+          required
+          value={draft.id}
+          onValue={(v) => set({ id: v })}
+          help={t('people.idHelp')}
+        />
+      ) : null}
+      <TextField
+        label={t('people.name')}
+        name="name"
+        required
+        value={draft.name}
+        onValue={(v) => set({ name: v })}
+      />
+      <label className="field">
+        <span>{t('people.role')}</span>
+        <select name="role" value={draft.role} onChange={(e) => set({ role: e.target.value })}>
+          {PERSON_ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`roles.${r}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <TextField
+        label={t('people.team')}
+        name="teamId"
+        value={draft.teamId}
+        onValue={(v) => set({ teamId: v })}
+      />
+      <div className="field-row">
+        <TextField
+          label={t('people.email')}
+          name="email"
+          type="email"
+          value={draft.email}
+          onValue={(v) => set({ email: v })}
+        />
+        <TextField
+          label={t('people.phone')}
+          name="phone"
+          value={draft.phone}
+          onValue={(v) => set({ phone: v })}
+        />
+      </div>
+      {isNew ? (
+        <PasswordField
+          label={t('people.initialPassword')}
+          name="password"
+          autoComplete="new-password"
+          value={draft.password}
+          onValue={(v) => set({ password: v })}
+          help={t('people.initialPasswordHelp')}
+        />
+      ) : (
+        <label className="check">
           <input
-            name="name"
-            required
-            value={draft.name}
-            onChange={(e) => set({ name: e.target.value })}
+            type="checkbox"
+            name="active"
+            checked={draft.active}
+            onChange={(e) => set({ active: e.target.checked })}
           />
+          <span>{t('people.active')}</span>
         </label>
-        <label className="field">
-          <span>{t('people.role')}</span>
-          <select name="role" value={draft.role} onChange={(e) => set({ role: e.target.value })}>
-            {PERSON_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`roles.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('people.team')}</span>
-          <input
-            name="teamId"
-            value={draft.teamId}
-            onChange={(e) => set({ teamId: e.target.value })}
-          />
-        </label>
-        <div className="field-row">
-          <label className="field">
-            <span>{t('people.email')}</span>
-            <input
-              name="email"
-              type="email"
-              value={draft.email}
-              onChange={(e) => set({ email: e.target.value })}
-            />
-          </label>
-          <label className="field">
-            <span>{t('people.phone')}</span>
-            <input
-              name="phone"
-              value={draft.phone}
-              onChange={(e) => set({ phone: e.target.value })}
-            />
-          </label>
-        </div>
-        {isNew ? (
-          <label className="field">
-            <span>{t('people.initialPassword')}</span>
-            <input
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              value={draft.password}
-              onChange={(e) => set({ password: e.target.value })}
-            />
-            <small>{t('people.initialPasswordHelp')}</small>
-          </label>
-        ) : (
-          <label className="check">
-            <input
-              type="checkbox"
-              name="active"
-              checked={draft.active}
-              onChange={(e) => set({ active: e.target.checked })}
-            />
-            <span>{t('people.active')}</span>
-          </label>
-        )}
-        {error !== null ? <p className="auth-error">{error}</p> : null}
-        <div className="modal__actions">
-          <button type="button" className="btn" onClick={onClose}>
-            {t('settings.cancel')}
-          </button>
-          <button type="submit" className="btn btn--primary" disabled={busy}>
-            {t('settings.save')}
-          </button>
-        </div>
-      </form>
-    </div>
+      )}
+      <FormError error={error} className="auth-error" />
+      <div className="modal__actions">
+        <button type="button" className="btn" onClick={onClose}>
+          {t('settings.cancel')}
+        </button>
+        <button type="submit" className="btn btn--primary" disabled={busy}>
+          {t('settings.save')}
+        </button>
+      </div>
+    </ModalForm>
   );
 }
 
@@ -431,12 +414,8 @@ function ImportSection() {
           {t('import.upload')}
         </button>
       </form>
-      {result !== null ? (
-        <p className="auth-ok" role="status">
-          {result}
-        </p>
-      ) : null}
-      {error !== null ? <p className="form-error">{error}</p> : null}
+      <StatusLine message={result} />
+      <FormError error={error} />
       {rows.length > 0 ? (
         <div className="table-wrap">
           <p className="form-error">{t('import.rowsTitle', { count: rows.length })}</p>
@@ -562,7 +541,7 @@ function TokensSection({ language, timeZone }: { language: UiLanguage; timeZone:
           </button>
         </div>
       ) : null}
-      {error !== null ? <p className="form-error">{error}</p> : null}
+      <FormError error={error} />
       {tokens !== null && tokens.length === 0 ? <p className="empty">{t('tokens.none')}</p> : null}
       {tokens !== null && tokens.length > 0 ? (
         <div className="table-wrap">
@@ -681,12 +660,8 @@ function ConfidentialityEditor() {
               />
             </label>
           ))}
-          {error !== null ? <p className="auth-error">{error}</p> : null}
-          {notice !== null ? (
-            <p className="auth-ok" role="status">
-              {notice}
-            </p>
-          ) : null}
+          <FormError error={error} className="auth-error" />
+          <StatusLine message={notice} />
           <div className="modal__actions">
             <button type="submit" className="btn btn--primary" disabled={busy}>
               {t('confEditor.publish')}

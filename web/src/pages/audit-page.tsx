@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
+import { FormError } from '../components/form-fields.js';
 import { auditNext, auditUrl, parseAudit, type AuditQuery, type AuditRow } from '../model/admin.js';
 import { addDays, localDate } from '../model/format.js';
 import type { UiLanguage } from '../model/language.js';
@@ -121,7 +122,7 @@ export function AuditPage({ language, timeZone, now }: AuditPageProps) {
         </a>
         <span className="toolbar__note">{t('reports.rangeNote', { tz: timeZone })}</span>
       </form>
-      {error !== null ? <p className="form-error">{error}</p> : null}
+      <FormError error={error} />
       <section className="panel">
         <h2 className="panel__title">
           {t('audit.title')}

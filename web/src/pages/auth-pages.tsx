@@ -6,6 +6,12 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.js';
+import {
+  FormError,
+  NewPasswordFields,
+  PasswordField,
+  TextField,
+} from '../components/form-fields.js';
 import { LANGUAGE_NAMES } from '../components/settings-panel.js';
 import { parseConfidentiality, type ConfidentialityTexts } from '../model/admin.js';
 import { errorKey, type AuthState } from '../model/auth.js';
@@ -116,34 +122,25 @@ export function LoginPage({ state, ...props }: GatePageProps & { state: AuthStat
     <AuthFrame language={props.language} onLanguage={props.onLanguage} testId="login-page">
       <h1>{t('auth.signInTitle')}</h1>
       <form className="auth-form" onSubmit={(e) => void submit(e)}>
-        <label className="field">
-          <span>{t('auth.id')}</span>
-          <input
-            name="id"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-            value={id}
-            onChange={(e) => setId(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>{t('auth.password')}</span>
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        {error !== null ? (
-          <p className="auth-error" role="alert" data-testid="login-error">
-            {error}
-          </p>
-        ) : null}
+        <TextField
+          label={t('auth.id')}
+          name="id"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          value={id}
+          onValue={setId}
+        />
+        <PasswordField
+          label={t('auth.password')}
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onValue={setPassword}
+        />
+        <FormError error={error} className="auth-error" alert testId="login-error" />
         <button type="submit" className="btn btn--primary btn--block" disabled={busy}>
           {busy ? t('auth.signingIn') : t('auth.signIn')}
         </button>
@@ -242,55 +239,32 @@ export function SetupPage(props: GatePageProps) {
       <h1>{t('setup.title')}</h1>
       <p className="auth-intro">{t('setup.intro')}</p>
       <form className="auth-form" onSubmit={(e) => void submit(e)}>
-        <label className="field">
-          <span>{t('auth.id')}</span>
-          <input
-            name="id"
-            autoComplete="username"
-            required
-            value={id}
-            onChange={(e) => setId(e.target.value)}
-          />
-          <small>{t('setup.idHelp')}</small>
-        </label>
-        <label className="field">
-          <span>{t('people.name')}</span>
-          <input
-            name="name"
-            autoComplete="name"
-            required
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>{t('password.next')}</span>
-          <input
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-          <small>{t('password.rule', { count: MIN_PASSWORD_LENGTH })}</small>
-        </label>
-        <label className="field">
-          <span>{t('password.confirm')}</span>
-          <input
-            name="confirm"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-          />
-        </label>
-        {error !== null ? (
-          <p className="auth-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <TextField
+          label={t('auth.id')}
+          name="id"
+          autoComplete="username"
+          required
+          value={id}
+          onValue={setId}
+          help={t('setup.idHelp')}
+        />
+        <TextField
+          label={t('people.name')}
+          name="name"
+          autoComplete="name"
+          required
+          value={name}
+          onValue={setName}
+        />
+        <NewPasswordFields
+          name="password"
+          password={password}
+          onPassword={setPassword}
+          confirm={confirm}
+          onConfirm={setConfirm}
+          minLength={MIN_PASSWORD_LENGTH}
+        />
+        <FormError error={error} className="auth-error" alert />
         <button type="submit" className="btn btn--primary btn--block" disabled={busy}>
           {t('setup.create')}
         </button>
@@ -379,11 +353,7 @@ export function ConfidentialityPage(props: GatePageProps & { onSignOut: () => vo
       ) : error === null ? (
         <p className="empty">{t('auth.loading')}</p>
       ) : null}
-      {error !== null ? (
-        <p className="auth-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} className="auth-error" alert />
       <div className="auth-actions">
         <button type="button" className="btn" onClick={props.onSignOut}>
           {t('auth.signOut')}
@@ -449,45 +419,23 @@ export function PasswordForm({
   return (
     <form className="auth-form" onSubmit={(e) => void submit(e)} data-testid="password-form">
       {forced ? <p className="auth-intro">{t('password.forcedIntro')}</p> : null}
-      <label className="field">
-        <span>{t('password.current')}</span>
-        <input
-          name="current"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span>{t('password.next')}</span>
-        <input
-          name="next"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-        />
-        <small>{t('password.rule', { count: MIN_PASSWORD_LENGTH })}</small>
-      </label>
-      <label className="field">
-        <span>{t('password.confirm')}</span>
-        <input
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-        />
-      </label>
-      {error !== null ? (
-        <p className="auth-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <PasswordField
+        label={t('password.current')}
+        name="current"
+        autoComplete="current-password"
+        required
+        value={current}
+        onValue={setCurrent}
+      />
+      <NewPasswordFields
+        name="next"
+        password={next}
+        onPassword={setNext}
+        confirm={confirm}
+        onConfirm={setConfirm}
+        minLength={MIN_PASSWORD_LENGTH}
+      />
+      <FormError error={error} className="auth-error" alert />
       {done && error === null ? (
         <p className="auth-ok" role="status">
           {t('password.done')}
