@@ -34,3 +34,25 @@ describe('readQueueLogLines', () => {
     for (const size of [1, 2, 3, 7, 16, 41]) expect(await linesOf(text, size)).toEqual(expected);
   });
 });
+
+describe('format detection', () => {
+  it('reads a raw log whose first line is malformed as raw: that line reported, the rest kept (newcomer bug)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'callfloor-reader-')), 'queue_log');
+    writeFileSync(
+      file,
+      'garbage written by a crashed logger\n' +
+        '1718000001|c1|support|NONE|ENTERQUEUE||0911|1\n' +
+        '1718000002|c1|support|PJSIP/1001|CONNECT|2|b1|1\n',
+    );
+    const malformed: number[] = [];
+    const lines: number[] = [];
+    await readQueueLogLines(
+      file,
+      { timeZone: 'UTC', onMalformed: (m) => malformed.push(m.line) },
+      (_line, lineNo) => lines.push(lineNo),
+    );
+    // The reader hands every raw line on (the parser reports line 1); nothing is rejected whole.
+    expect(lines).toEqual([1, 2, 3]);
+    expect(malformed).toEqual([]);
+  });
+});

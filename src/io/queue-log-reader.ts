@@ -185,16 +185,16 @@ export async function readQueueLogLines(
         options.onProgress,
       ),
     );
-    // Look at the first line to tell a raw log from an export.
+    // Look at the first lines to tell a raw log from an export.
     let head = '';
     let next = await text.next();
     while (!next.done) {
       head += next.value;
-      if (head.includes('\n') || head.length >= 65_536) break;
+      if (head.split('\n', SNIFF_LINES + 1).length > SNIFF_LINES || head.length >= 65_536) break;
       next = await text.next();
     }
     const requested = options.format ?? 'auto';
-    const mode = requested === 'auto' ? detectFormat(head.split('\n', 1)[0] ?? '') : requested;
+    const mode = requested === 'auto' ? detectFormat(head.split('\n', SNIFF_LINES)) : requested;
     const all = (async function* () {
       if (head.length > 0) yield head;
       if (!next.done) yield* text;
@@ -267,8 +267,17 @@ async function readLines(
   }
 }
 
-function detectFormat(firstLine: string): 'raw' | 'csv' | 'tsv' {
-  if (/^\s*\d+(\.\d+)?\|/.test(firstLine)) return 'raw';
+/** Lines looked at to tell a raw log from an export. */
+const SNIFF_LINES = 20;
+
+/**
+ * Raw when any of the first lines is a raw queue_log line (`epoch|…`): a malformed first line
+ * must not turn a raw log into a rejected "export" (the rest of the file is good). Otherwise an
+ * export, TSV or CSV by the header's separators.
+ */
+function detectFormat(lines: readonly string[]): 'raw' | 'csv' | 'tsv' {
+  if (lines.some((line) => /^\s*\d+(\.\d+)?\|/.test(line))) return 'raw';
+  const firstLine = lines[0] ?? '';
   const tabs = firstLine.split('\t').length;
   const commas = firstLine.split(',').length;
   return tabs > commas ? 'tsv' : 'csv';

@@ -311,7 +311,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     (request) => {
-      const view = liveViewOf(request.principal!);
+      const view = liveViewOf(request.principal!, request.query.view);
       // Waiting callers' numbers unmasked are customer data (X05).
       if (!view.maskCallers) request.audit('read.customer_data', { target: 'floor' });
       return deps.hub.floor(localeOf(request.query.lang, request.headers['accept-language']), view);
@@ -326,7 +326,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       schema: { summary: 'Live floor changes (WebSocket)', querystring: LangQuery },
     },
     (socket, request) => {
-      const view = liveViewOf(request.principal!);
+      const view = liveViewOf(request.principal!, request.query.view);
       if (!view.maskCallers) {
         void auditStream(
           deps.database.db,
@@ -367,7 +367,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     (request, reply) => {
-      const view = liveViewOf(request.principal!);
+      const view = liveViewOf(request.principal!, request.query.view);
       if (!view.maskCallers) {
         void auditStream(
           deps.database.db,

@@ -74,4 +74,11 @@ export const ReportParams = z.object({ kind: z.enum(['queues', 'agents', 'interv
 /** `?lang=` of the floor endpoints: language of alert messages (BCP 47; en, zh-TW, zh-CN). */
 export const LangQuery = z.object({
   lang: z.string().min(2).max(35).optional().describe('alert message language, e.g. zh-TW'),
+  view: z
+    .enum(['console', 'wallboard'])
+    .optional()
+    .describe(
+      'wallboard: the whole floor with customer numbers masked (the TV view), whoever asks; ' +
+        'console (default): agents limited to the caller’s scope',
+    ),
 });

@@ -38,7 +38,7 @@ const RECHECK_MS = 5000;
 export function App({ me, settings, onSettings, onLanguage, onSignOut, recheck }: AppProps) {
   const [route, setRoute] = useState<Route>(() => routeOf(window.location.pathname));
   const [settingsOpen, setSettingsOpen] = useState(false);
-  const live = useLiveFloor();
+  const live = useLiveFloor(route === 'wallboard' ? 'wallboard' : 'console');
   // Supervisor actions need the role's permissions and the CSRF token of the session.
   const access = useMemo<Access>(
     () => ({ permissions: [...me.permissions], csrfToken: me.csrfToken }),

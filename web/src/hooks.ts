@@ -39,21 +39,28 @@ function reducer(
   return { ...next, loaded: state.loaded || action.message.type === 'snapshot' };
 }
 
-/** Subscribes to `/api/live` (or its SSE twin) for the lifetime of the component. */
-export function useLiveFloor(): LiveFloor {
+/**
+ * Subscribes to `/api/live` (or its SSE twin) for the lifetime of the component; a change of
+ * `view` reconnects (the wallboard sees the whole floor, the console the person's scope).
+ */
+export function useLiveFloor(view: 'console' | 'wallboard' = 'console'): LiveFloor {
   const [floor, dispatch] = useReducer(reducer, { ...EMPTY_FLOOR, loaded: false });
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const [transport, setTransport] = useState<LiveTransport>('websocket');
   useEffect(() => {
-    const client = new LiveClient(window.location.origin, {
-      onMessage: (message) => dispatch({ kind: 'message', message, at: Date.now() }),
-      onStatus: (s, t) => {
-        setStatus(s);
-        setTransport(t);
+    const client = new LiveClient(
+      window.location.origin,
+      {
+        onMessage: (message) => dispatch({ kind: 'message', message, at: Date.now() }),
+        onStatus: (s, t) => {
+          setStatus(s);
+          setTransport(t);
+        },
       },
-    });
+      view,
+    );
     client.start();
     return () => client.close();
-  }, []);
+  }, [view]);
   return { floor, status, transport, loaded: floor.loaded };
 }

@@ -155,6 +155,18 @@ export function can(principal: Principal, permission: Permission): boolean {
 }
 
 /**
+ * Whether someone holding `granted` permissions may create an API token acting as `role`:
+ * machine roles always; a human role only when it holds nothing more than `granted` (no privilege
+ * escalation through tokens: an IT admin cannot mint a manager's token that reads customer
+ * numbers). The server checks it; the UI offers only these roles.
+ */
+export function mayGrantRole(granted: ReadonlySet<string>, role: Role): boolean {
+  if ((MACHINE_ROLES as readonly string[]).includes(role)) return true;
+  for (const permission of ROLE_PERMISSIONS[role]) if (!granted.has(permission)) return false;
+  return true;
+}
+
+/**
  * Which agents (people on the floor) a principal may see and act on:
  * `all`; the members of some `teams` (team lead); or only `self` (agent).
  */

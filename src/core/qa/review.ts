@@ -8,8 +8,10 @@ import type { BaseCheckOptions } from './rule.js';
 import { CHECK_IDS, type CheckId, type CheckOutcome, type QaCallResult } from './types.js';
 
 /**
- * Manual scorecard items (norms.md): E02 identity verification, E03 needs understood, E06
- * accurate information, E07 commitments kept, E10 wrap-up notes after a long consultation.
+ * Manual scorecard items (norms.md, the etiquette norms no transcript check detects): E02 lively,
+ * warm intonation; E03 clear voice, patient and friendly; E06 no eating, drinking or gum during a
+ * call; E07 no other noise reaching the customer; E10 many questions answered patiently, with
+ * notes taken (the automatic part of E10 needs wrap-up notes linked to calls).
  */
 export const MANUAL_ITEMS = ['E02', 'E03', 'E06', 'E07', 'E10'] as const;
 /** A manual scorecard item id. */

@@ -134,6 +134,11 @@ export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 
+/** The principal of an API or wallboard token: its role, no person, no team scope. */
+function tokenPrincipal(id: string, name: string, role: Role): Principal {
+  return { kind: 'token', role, userId: null, name, teamIds: [], tokenId: id };
+}
+
 /** The principal of a person (scope: the teams they lead, or their own team). */
 export async function personPrincipal(
   database: DatabaseHandle,
@@ -232,14 +237,7 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
         throw new AppError('unauthenticated', 'unknown, expired or revoked token');
       }
       await touchToken(token, at);
-      request.principal = {
-        kind: 'token',
-        role: token.role,
-        userId: null,
-        name: token.name,
-        teamIds: [],
-        tokenId: token.id,
-      };
+      request.principal = tokenPrincipal(token.id, token.name, token.role);
       return;
     }
     const cookie = request.cookies[SESSION_COOKIE];
@@ -252,14 +250,7 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
       const token = await findActiveTokenById(database.db, session.token_id, at);
       if (token === undefined || !isRole(token.role)) return;
       await touchToken(token, at);
-      request.principal = {
-        kind: 'token',
-        role: token.role,
-        userId: null,
-        name: token.name,
-        teamIds: [],
-        tokenId: token.id,
-      };
+      request.principal = tokenPrincipal(token.id, token.name, token.role);
     } else if (session.user_id !== null) {
       const user = await findUserForAuth(database.db, session.user_id);
       if (user === undefined || user.active !== 1) return;

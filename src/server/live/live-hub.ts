@@ -57,9 +57,15 @@ export const FULL_VIEW: LiveView = { maskCallers: false, scope: { kind: 'all' } 
 
 /**
  * The view of a principal: its agent scope (`agentScope`), and callers masked unless it has
- * `customer.numbers`.
+ * `customer.numbers`; or, when the wallboard view is requested, every agent with callers masked.
  */
-export function liveViewOf(principal: Principal): LiveView {
+export function liveViewOf(
+  principal: Principal,
+  requested: 'console' | 'wallboard' = 'console',
+): LiveView {
+  // The wallboard is the floor's TV: every agent's state, no customer number, for anyone allowed
+  // a wallboard (an agent's scoped view made its tiles show one person).
+  if (requested === 'wallboard') return { maskCallers: true, scope: { kind: 'all' } };
   return { maskCallers: !can(principal, 'customer.numbers'), scope: agentScope(principal) };
 }
 

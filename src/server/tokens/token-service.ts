@@ -6,10 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  HUMAN_ROLES,
-  MACHINE_ROLES,
+  ROLES,
   ROLE_PERMISSIONS,
-  can,
+  mayGrantRole as grantable,
   type Principal,
   type Role,
 } from '../../core/people/access.js';
@@ -88,17 +87,9 @@ export function presentToken(row: ApiTokenRecord, now: number): TokenInfo {
   };
 }
 
-/**
- * Whether `creator` may mint a token with `role`: machine roles (`wallboard`, `integration`)
- * always (the permission `tokens.manage` is checked by the route); a human role only when every
- * permission of that role is one the creator has (no escalation: an IT admin cannot mint a
- * `manager` token that sees customer numbers, X05).
- */
+/** Whether the creator may grant the role (core `mayGrantRole` with the creator's permissions). */
 export function mayGrantRole(creator: Principal, role: Role): boolean {
-  if ((MACHINE_ROLES as readonly string[]).includes(role)) return true;
-  if (!(HUMAN_ROLES as readonly string[]).includes(role)) return false;
-  for (const permission of ROLE_PERMISSIONS[role]) if (!can(creator, permission)) return false;
-  return true;
+  return ROLES.includes(role) && grantable(ROLE_PERMISSIONS[creator.role], role);
 }
 
 /**
@@ -119,7 +110,7 @@ export async function createToken(
   if (!mayGrantRole(creator, input.role)) {
     throw new AppError(
       'forbidden',
-      `role: a ${creator.role} may not create a token with the role ${input.role}`,
+      `role: the role ${creator.role} may not create a token with the role ${input.role} (it holds permissions ${creator.role} lacks)`,
       'role',
     );
   }

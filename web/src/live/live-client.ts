@@ -45,9 +45,14 @@ export class LiveClient {
    * @param base origin + path prefix, e.g. `location.origin`
    * @param handlers message and status callbacks
    */
+  /**
+   * @param view `wallboard`: the whole floor with customer numbers masked, whoever is signed in;
+   *   `console`: the agents of the signed-in person's scope
+   */
   constructor(
     private readonly base: string,
     private readonly handlers: LiveHandlers,
+    private readonly view: 'console' | 'wallboard' = 'console',
   ) {}
 
   /** Opens the channel. */
@@ -64,13 +69,20 @@ export class LiveClient {
     this.sse?.close();
   }
 
+  /** The channel's URL, with `?view=wallboard` for the wallboard (the whole floor, masked). */
+  private url(path: string): URL {
+    const url = new URL(path, this.base);
+    if (this.view === 'wallboard') url.searchParams.set('view', 'wallboard');
+    return url;
+  }
+
   private connect(): void {
     if (this.closed) return;
     if (this.transport === 'sse') {
       this.connectSse();
       return;
     }
-    const url = new URL('/api/live', this.base);
+    const url = this.url('/api/live');
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     let opened = false;
     const ws = new WebSocket(url);
@@ -96,7 +108,7 @@ export class LiveClient {
   }
 
   private connectSse(): void {
-    const es = new EventSource(new URL('/api/live/sse', this.base));
+    const es = new EventSource(this.url('/api/live/sse'));
     this.sse = es;
     es.onopen = () => {
       this.attempt = 0;

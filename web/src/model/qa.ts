@@ -4,26 +4,16 @@
  */
 import { api } from '../api.js';
 
-/** A check id of the automatic checks, in the order of qa.md's table. */
-export const CHECK_IDS = [
-  'E01',
-  'E13',
-  'R04',
-  'E11',
-  'E12',
-  'E05.argue',
-  'E05.deescalate',
-  'E09',
-  'E04',
-] as const;
-/** A check id. */
-export type CheckId = (typeof CHECK_IDS)[number];
-/** Manual scorecard items (E02, E03, E06, E07, E10). */
-export const MANUAL_ITEMS = ['E02', 'E03', 'E06', 'E07', 'E10'] as const;
-/** A manual scorecard item. */
-export type ManualItem = (typeof MANUAL_ITEMS)[number];
-/** A check outcome. */
-export type Outcome = 'pass' | 'fail' | 'na';
+// The check ids and manual items are the server's own (pure core modules, no I/O).
+import type { ManualItem } from '../../../src/core/qa/review.js';
+import type { CheckId, CheckOutcome as Outcome } from '../../../src/core/qa/types.js';
+
+export { MANUAL_ITEMS, type ManualItem } from '../../../src/core/qa/review.js';
+export {
+  CHECK_IDS,
+  type CheckId,
+  type CheckOutcome as Outcome,
+} from '../../../src/core/qa/types.js';
 
 /** A row of the evaluation list. `startedAt` epoch seconds. */
 export interface EvaluationSummary {

@@ -4,9 +4,15 @@ import { actionRequest, canControlAgents, NO_ACCESS } from './supervisor.js';
 describe('supervisor actions in the console', () => {
   it('show only to roles with agents.control', () => {
     const lead = { permissions: ['floor.view', 'agents.control'], csrfToken: 'c1' };
-    expect(canControlAgents(lead)).toBe(true);
-    expect(canControlAgents({ permissions: ['floor.view'], csrfToken: null })).toBe(false);
-    expect(canControlAgents(NO_ACCESS)).toBe(false);
+    const ami = [{ kind: 'queue_log' }, { kind: 'ami' }];
+    expect(canControlAgents(lead, ami)).toBe(true);
+    expect(canControlAgents(lead, [{ kind: 'freeswitch' }])).toBe(true);
+    expect(canControlAgents({ permissions: ['floor.view'], csrfToken: null }, ami)).toBe(false);
+    expect(canControlAgents(NO_ACCESS, ami)).toBe(false);
+    // queue_log alone or the demo floor cannot carry actions to the PBX: no buttons.
+    expect(canControlAgents(lead, [{ kind: 'queue_log' }])).toBe(false);
+    expect(canControlAgents(lead, [{ kind: 'demo' }])).toBe(false);
+    expect(canControlAgents(lead, undefined)).toBe(false);
   });
 
   it('build the requests of the endpoints', () => {

@@ -20,9 +20,19 @@ export type SupervisorAction =
   | { readonly kind: 'logoff' }
   | { readonly kind: 'spy'; readonly mode: 'listen' | 'whisper' | 'barge' };
 
-/** Whether the action buttons show: the role has `agents.control`. */
-export function canControlAgents(access: Access): boolean {
-  return access.permissions.includes('agents.control');
+/**
+ * Whether the action buttons show: the role has `agents.control` and a connector that carries
+ * actions to the PBX (AMI or FreeSWITCH) is configured. queue_log and the demo floor cannot pause
+ * or call anyone, so there the buttons would only fail.
+ */
+export function canControlAgents(
+  access: Access,
+  sources: readonly { kind: string }[] | undefined,
+): boolean {
+  return (
+    access.permissions.includes('agents.control') &&
+    (sources ?? []).some((s) => s.kind === 'ami' || s.kind === 'freeswitch')
+  );
 }
 
 /**

@@ -24,15 +24,11 @@ import {
   type PersonRow,
   type TokenRow,
 } from '../model/admin.js';
+import { HUMAN_ROLES, MACHINE_ROLES, mayGrantRole } from '../../../src/core/people/access.js';
 import { adminSections, type AdminSection, type Me } from '../model/auth.js';
 import { LANGUAGE_NAMES } from '../components/settings-panel.js';
 import type { UiLanguage } from '../model/language.js';
 import { useErrorText } from './auth-pages.js';
-
-/** Roles a person can have (core/people/access.ts HUMAN_ROLES). */
-export const PERSON_ROLES = ['agent', 'team_lead', 'qa', 'manager', 'admin'] as const;
-/** Roles of tokens that are not people (core/people/access.ts MACHINE_ROLES). */
-export const TOKEN_ROLES = ['wallboard', 'integration'] as const;
 
 /** The admin section of a pathname (`/admin/tokens` → tokens), if allowed; else the first. */
 export function sectionOf(pathname: string, allowed: readonly AdminSection[]): AdminSection | null {
@@ -76,7 +72,9 @@ export function AdminPage({ me, language, timeZone }: AdminPageProps) {
       </nav>
       {section === 'people' ? <PeopleSection /> : null}
       {section === 'import' ? <ImportSection /> : null}
-      {section === 'tokens' ? <TokensSection language={language} timeZone={timeZone} /> : null}
+      {section === 'tokens' ? (
+        <TokensSection me={me} language={language} timeZone={timeZone} />
+      ) : null}
       {section === 'confidentiality' ? <ConfidentialityEditor /> : null}
     </main>
   );
@@ -300,7 +298,7 @@ function PersonDialog({
       <label className="field">
         <span>{t('people.role')}</span>
         <select name="role" value={draft.role} onChange={(e) => set({ role: e.target.value })}>
-          {PERSON_ROLES.map((r) => (
+          {HUMAN_ROLES.map((r) => (
             <option key={r} value={r}>
               {t(`roles.${r}`)}
             </option>
@@ -452,7 +450,19 @@ function formatInstant(epochMs: number | null, language: UiLanguage, timeZone: s
   }).format(epochMs);
 }
 
-function TokensSection({ language, timeZone }: { language: UiLanguage; timeZone: string }) {
+function TokensSection({
+  me,
+  language,
+  timeZone,
+}: {
+  me: Me;
+  language: UiLanguage;
+  timeZone: string;
+}) {
+  // Only the roles this person may grant (no escalation through tokens; the server checks too).
+  const tokenRoles = [...MACHINE_ROLES, ...HUMAN_ROLES].filter((r) =>
+    mayGrantRole(me.permissions, r),
+  );
   const { t } = useTranslation();
   const errorText = useErrorText();
   const [tokens, setTokens] = useState<TokenRow[] | null>(null);
@@ -507,7 +517,7 @@ function TokensSection({ language, timeZone }: { language: UiLanguage; timeZone:
         <label className="select">
           <span>{t('people.role')}</span>
           <select name="tokenRole" value={role} onChange={(e) => setRole(e.target.value)}>
-            {[...TOKEN_ROLES, ...PERSON_ROLES].map((r) => (
+            {tokenRoles.map((r) => (
               <option key={r} value={r}>
                 {t(`roles.${r}`)}
               </option>

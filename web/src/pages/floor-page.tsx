@@ -38,7 +38,7 @@ const TONES: readonly AgentTone[] = [
 /** The floor page. */
 export function FloorPage({ floor, serverNow, settings, access = NO_ACCESS }: FloorPageProps) {
   const { t } = useTranslation();
-  const control = canControlAgents(access);
+  const control = canControlAgents(access, floor.sources);
   const [filter, setFilter] = useState<FloorFilter>({ queue: null, team: null });
   const teams = useMemo(() => teamsOf(floor.agents), [floor.agents]);
   const agents = filterAgents(floor.agents, filter);
