@@ -176,6 +176,19 @@ describe('the floor per principal', () => {
     expect((await w.app.inject('/api/floor')).statusCode).toBe(401);
   });
 
+  it('?view=wallboard: the whole floor with numbers masked, for anyone allowed a wallboard', async () => {
+    // An agent's wallboard once showed only that agent (newcomer check, 4 Dec).
+    const w = await world();
+    for (const who of ['agent', 'lead', 'manager', 'wallboard'] as const) {
+      const body = (await get(w, who, '/api/floor?view=wallboard')).json<FloorBody>();
+      expect(floorAgents(body), who).toEqual(['PJSIP/1003', 'u-ann', 'u-bob']);
+      expect(floorCallers(body), who).toEqual(['0912***678']);
+    }
+    // Masked reads are not customer data: nothing audited.
+    const reads = (await auditEntries(w)).filter((e) => e.action === 'read.customer_data');
+    expect(reads).toEqual([]);
+  });
+
   it('the WebSocket gives a team lead only their team and a wallboard masked callers', async () => {
     const w = await world();
     await w.app.listen({ host: '127.0.0.1', port: 0 });
