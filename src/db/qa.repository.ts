@@ -264,3 +264,26 @@ export async function listViolationsOf(db: Db, evaluationId: number): Promise<Vi
     .execute();
   return rows.map(withId);
 }
+
+/** Key of the site QA config edited in the UI (`meta`). */
+const QA_CONFIG_KEY = 'qa_config';
+
+/** The site QA config saved from the UI (raw JSON object), or null when never saved. */
+export async function loadStoredQaConfig(db: Db): Promise<unknown> {
+  const row = await db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', QA_CONFIG_KEY)
+    .executeTakeFirst();
+  return row === undefined ? null : (JSON.parse(row.value) as unknown);
+}
+
+/** Saves the site QA config (a validated raw JSON object). */
+export async function saveQaConfig(db: Db, config: unknown): Promise<void> {
+  const value = JSON.stringify(config);
+  await db
+    .insertInto('meta')
+    .values({ key: QA_CONFIG_KEY, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}

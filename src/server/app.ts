@@ -38,6 +38,7 @@ import { AppError, errorBody } from './errors.js';
 import { ConnectorRegistry } from './ingest/connectors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
 import { liveViewOf, type LiveHub } from './live/live-hub.js';
+import { loadStoredQaConfig } from '../db/qa.repository.js';
 import { qaRoutes } from './qa/qa-routes.js';
 import { QaService } from './qa/qa-service.js';
 import { registerSupervisorRoutes } from './supervisor/supervisor-routes.js';
@@ -79,6 +80,8 @@ export interface AppDeps {
   /** Call QA: the site QA config and the people look-ups (defaults: built-in config, no teams). */
   readonly qa?: {
     readonly config?: CompiledQaConfig;
+    /** The `--qa-config` file's JSON (shown in the QA settings editor until one is saved there). */
+    readonly fileConfig?: unknown;
     /** Team id of an agent (people directory), or null. */
     readonly teamOf?: (agentId: string) => string | null;
     /** Person id of a telephony member name (aliases), or the name. */
@@ -514,9 +517,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   directory = people;
   await registerPeopleRoutes(app, new PeopleService(deps.database.db, people, now));
 
+  // A config saved in the UI wins over the --qa-config file (docs/qa.md "Site configuration").
+  const storedQa = await loadStoredQaConfig(deps.database.db);
   const qa = new QaService({
     db: deps.database.db,
-    config: deps.qa?.config ?? compileQaConfig(),
+    config: storedQa !== null ? compileQaConfig(storedQa) : (deps.qa?.config ?? compileQaConfig()),
+    rawConfig: storedQa ?? deps.qa?.fileConfig ?? {},
+    configSource:
+      storedQa !== null ? 'ui' : deps.qa?.fileConfig !== undefined ? 'file' : 'defaults',
     teamOf: deps.qa?.teamOf ?? ((agentId) => people.agent(agentId)?.teamId ?? null),
     agentIdOf:
       deps.qa?.agentIdOf ?? ((memberName) => people.aliases().get(memberName) ?? memberName),

@@ -251,10 +251,14 @@ export function loadAliases(path: string | null): Map<string, string> {
 
 /**
  * Reads and compiles the site QA config (`--qa-config`); the built-in defaults without a file.
+ * @returns the file's JSON (`{}` without a file) and its compiled form
  * @throws ConfigError naming the file and the key at fault (or the read/JSON error)
  */
-export function loadSiteQaConfig(path: string | null): CompiledQaConfig {
-  if (path === null) return compileQaConfig();
+export function loadSiteQaConfig(path: string | null): {
+  raw: unknown;
+  compiled: CompiledQaConfig;
+} {
+  if (path === null) return { raw: {}, compiled: compileQaConfig() };
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
@@ -262,7 +266,7 @@ export function loadSiteQaConfig(path: string | null): CompiledQaConfig {
     throw new ConfigError([`qaConfig (${path}): ${(error as Error).message}`]);
   }
   try {
-    return compileQaConfig(parsed);
+    return { raw: parsed, compiled: compileQaConfig(parsed) };
   } catch (error) {
     if (error instanceof QaConfigError) {
       throw new ConfigError([`qaConfig (${path}): ${error.message}`]);

@@ -60,6 +60,8 @@ const EXPECTED: Record<string, typeof PUBLIC | typeof ANY | readonly Role[]> = {
   'POST /api/qa/evaluations/:id/appeal/decision': ['qa', 'manager'],
   'POST /api/qa/evaluations/:id/violation': ['qa', 'manager'],
   'GET /api/qa/reports': ['agent', 'team_lead', 'qa', 'manager'],
+  'GET /api/qa/config': ['qa', 'manager', 'admin'],
+  'PUT /api/qa/config': ['manager', 'admin'],
   'POST /api/agents/:agent/pause': ['team_lead', 'manager'],
   'POST /api/agents/:agent/logoff': ['team_lead', 'manager'],
   'POST /api/agents/:agent/spy': ['team_lead', 'manager'],

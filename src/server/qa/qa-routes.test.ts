@@ -360,3 +360,53 @@ describe('review', () => {
     expect(asAgent.statusCode).toBe(403);
   });
 });
+
+describe('site QA config edited in the UI (issue #5: "a file, and editable in the UI")', () => {
+  it('validates with the bad key named, applies to calls scored from then on, and survives a restart', async () => {
+    const put = (config: unknown, headers = manager) =>
+      app.inject({ method: 'PUT', url: '/api/qa/config', headers, payload: { config } });
+    expect((await app.inject({ url: '/api/qa/config', headers: reviewer })).json()).toEqual({
+      config: {},
+      source: 'defaults',
+    });
+    const bad = await put({ checks: { E04: { maxCharsPerMinute: -1 } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({
+      error: { code: 'invalid_request', field: 'config.checks.E04.maxCharsPerMinute' },
+    });
+    // QA reviewers read it; only settings.edit (manager, admin) changes it.
+    expect((await put({}, reviewer)).statusCode).toBe(403);
+
+    const critical = { checks: { E12: { critical: true } } };
+    const ok = await put(critical);
+    expect(ok.json()).toEqual({ config: critical, source: 'ui' });
+    // call.json fails only E12 (0.875 before): now a critical failure, score 0.
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/transcripts?agent=a1&name=call-again.json',
+      headers: { ...integration, 'content-type': 'application/json' },
+      payload: readFileSync(fixture('call.json'), 'utf8'),
+    });
+    expect(res.json<{ evaluations: EvaluationSummary[] }>().evaluations[0]).toMatchObject({
+      score: 0,
+      failed: ['E12'],
+    });
+
+    // A restarted server on the same database uses the saved config.
+    const again = await buildApp({
+      database: db,
+      ingest: null,
+      hub: new LiveHub({ engine: () => null, mode: 'live', serviceLevelTarget: 0.8 }),
+      mode: 'live',
+      settings: { ...defaultStatsSettings(), timeZone: 'UTC' },
+      webRoot: '/nonexistent',
+      logger: false,
+    });
+    try {
+      const view = await again.inject({ url: '/api/qa/config', headers: manager });
+      expect(view.json()).toEqual({ config: critical, source: 'ui' });
+    } finally {
+      await again.close();
+    }
+  });
+});

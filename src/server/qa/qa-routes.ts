@@ -235,6 +235,35 @@ export function qaRoutes(deps: QaRoutesDeps) {
       },
     );
 
+    app.get(
+      '/api/qa/config',
+      {
+        config: { access: ['settings.edit', 'qa.review'] },
+        schema: {
+          summary:
+            'The site QA config in use (phrase lists, thresholds, weights, critical checks) and its source',
+        },
+      },
+      () => qa.configView(),
+    );
+
+    app.put(
+      '/api/qa/config',
+      {
+        config: { access: 'settings.edit' },
+        schema: {
+          summary:
+            'Replace the site QA config (docs/qa.md keys); applies to transcripts scored from now on',
+          body: z.object({ config: z.record(z.string(), z.unknown()) }),
+        },
+      },
+      async (request) => {
+        await qa.saveConfig(request.body.config);
+        request.audit('qa.config', { detail: { keys: Object.keys(request.body.config) } });
+        return qa.configView();
+      },
+    );
+
     app.post(
       '/api/qa/evaluations/:id/override',
       {

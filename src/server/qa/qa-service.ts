@@ -13,7 +13,9 @@ import { agentScope, inScope, type AgentScope, type Principal } from '../../core
 import {
   applyOverrides,
   checkReport,
+  compileQaConfig,
   groupReport,
+  QaConfigError,
   manualScore,
   RULES,
   scoreTranscript,
@@ -36,6 +38,7 @@ import { localFields } from '../../core/stats/time-zone.js';
 import type { Database, Db } from '../../db/database.js';
 import { callHolds } from '../../db/records.repository.js';
 import {
+  saveQaConfig,
   callStints,
   getEvaluation,
   getTranscript,
@@ -72,6 +75,10 @@ export interface QaServiceDeps {
   readonly db: Kysely<Database>;
   /** The site QA config, compiled once (`compileQaConfig`). */
   readonly config: CompiledQaConfig;
+  /** The same config as JSON (for the settings editor); `{}` = the built-in defaults. */
+  readonly rawConfig?: unknown;
+  /** Where it came from: saved in the UI, the `--qa-config` file, or the built-in defaults. */
+  readonly configSource?: 'ui' | 'file' | 'defaults';
   /** The team id of an agent (person id or member name), or null (the people directory). */
   readonly teamOf: (agentId: string) => string | null;
   /** The person id of a telephony member name, or the name itself when unmapped (aliases). */
@@ -260,11 +267,46 @@ export class QaService {
   constructor(private readonly deps: QaServiceDeps) {
     this.now = deps.now ?? Date.now;
     this.agentIdOf = deps.agentIdOf ?? ((name) => name);
+    this.current = deps.config;
+    this.currentRaw = deps.rawConfig ?? {};
+    this.source = deps.configSource ?? 'defaults';
   }
 
-  /** The site config in use (weights, critical checks). */
+  /** The config in use: the deps' one until {@link setConfig} replaces it. */
+  private current: CompiledQaConfig;
+
+  /** The site config in use (phrases, thresholds, weights, critical checks). */
   get config(): CompiledQaConfig {
-    return this.deps.config;
+    return this.current;
+  }
+
+  private currentRaw: unknown = {};
+  private source: 'ui' | 'file' | 'defaults' = 'defaults';
+
+  /** The site config as JSON, where it came from, and the built-in phrase lists for reference. */
+  configView(): { config: unknown; source: 'ui' | 'file' | 'defaults' } {
+    return { config: this.currentRaw, source: this.source };
+  }
+
+  /**
+   * Validates, stores and applies a site config for the evaluations and reviews from now on
+   * (stored evaluations keep the results they were scored with).
+   * @throws AppError `invalid_request` with the bad key as `field` (`checks.E04.weight`)
+   */
+  async saveConfig(raw: unknown): Promise<void> {
+    let compiled: CompiledQaConfig;
+    try {
+      compiled = compileQaConfig(raw);
+    } catch (error) {
+      if (error instanceof QaConfigError) {
+        throw new AppError('invalid_request', error.message, `config.${error.key}`);
+      }
+      throw error;
+    }
+    await saveQaConfig(this.deps.db, raw);
+    this.current = compiled;
+    this.currentRaw = raw;
+    this.source = 'ui';
   }
 
   /**
@@ -282,7 +324,7 @@ export class QaService {
       read = parseTranscriptText(upload.text, upload.fileName, {
         format: upload.format,
         agentSpeaker: upload.agentSpeaker,
-        config: this.deps.config,
+        config: this.current,
       });
     } catch (error) {
       if (error instanceof UnreadableTranscriptError) {
@@ -308,7 +350,7 @@ export class QaService {
         };
         const link = await this.link(trx, transcript, meta, nowMs);
         const call = link.holds === null ? transcript : { ...transcript, holds: link.holds };
-        const result = scoreTranscript(call, this.deps.config);
+        const result = scoreTranscript(call, this.current);
         const evaluation = {
           agent: link.agent,
           queue: link.queue,
@@ -408,7 +450,7 @@ export class QaService {
     const reviewed = applyOverrides(
       result,
       overrides.map((o) => ({ check: o.check_id as CheckId, result: o.result as CheckOutcome })),
-      this.deps.config.checkOptions,
+      this.current.checkOptions,
     );
     return { row, result, reviewed, overrides, scorecard, ack, transcript };
   }
@@ -597,7 +639,7 @@ export class QaService {
         id: c.id,
         name: META_BY_ID.get(c.id)?.name ?? c.id,
         norm: normOfCheck(c.id),
-        critical: this.deps.config.checkOptions[c.id].critical,
+        critical: this.current.checkOptions[c.id].critical,
         result: c.result,
         automatic: c.automatic,
         overridden: c.overridden,

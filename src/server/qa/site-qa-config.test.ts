@@ -17,9 +17,10 @@ describe('--qa-config', () => {
   it('compiles the site config (weights, critical checks) and names the bad key', () => {
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify({ checks: { E13: { critical: true, weight: 2 } } }));
-    const compiled = loadSiteQaConfig(good);
+    const { raw, compiled } = loadSiteQaConfig(good);
+    expect(raw).toEqual({ checks: { E13: { critical: true, weight: 2 } } });
     expect(compiled.checkOptions.E13).toEqual({ weight: 2, critical: true, turns: 2 });
-    expect(loadSiteQaConfig(null).checkOptions.E09.critical).toBe(true);
+    expect(loadSiteQaConfig(null).compiled.checkOptions.E09.critical).toBe(true);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ checks: { E04: { maxCharsPerMinute: -1 } } }));
     expect(() => loadSiteQaConfig(bad)).toThrow(ConfigError);
