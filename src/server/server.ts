@@ -172,7 +172,10 @@ export async function startServer(
     connectors,
     secureCookies: config.secureCookies,
     demoUsers: demo ? demoUsers() : null,
-    qa: { config: qaConfig.compiled, fileConfig: qaConfig.raw },
+    qa: {
+      config: qaConfig.compiled,
+      ...(config.qaConfig !== null ? { fileConfig: qaConfig.raw } : {}),
+    },
   });
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, docs: `${url}/api/docs`, mode }, 'callfloor serving');

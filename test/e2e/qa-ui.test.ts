@@ -130,9 +130,13 @@ describe('QA review page', () => {
           expect(await turn.locator('.qa-chip--fail').textContent()).toBe('E12');
           const row = page.locator('.qa-checks tr', { hasText: heldCheck });
           expect(await row.locator('.qa-outcome--fail').textContent()).toBe(fail);
+          // The site QA settings: readable by a QA reviewer, editable only with settings.edit.
+          await page.waitForSelector('[data-testid="qa-config"] textarea', { timeout: WAIT_MS });
+          expect(
+            await page.locator('[data-testid="qa-config"] textarea').getAttribute('readonly'),
+          ).not.toBeNull();
           // Nothing of the QA page is wider than the viewport (a phone scrolls only vertically).
-          // (The top bar is checked by the floor e2e: on a 390 px phone its user chip and sign-out
-          // button overflow since the sign-in UI, see the report.)
+          // (The top bar is checked by the floor e2e.)
           const right = await page.evaluate(
             `Math.max(...[...document.querySelectorAll('.qa *')].map((e) => e.getBoundingClientRect().right))`,
           );

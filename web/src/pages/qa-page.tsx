@@ -20,6 +20,7 @@ import {
   type ManualItem,
   type Outcome,
 } from '../model/qa.js';
+import { QaConfigPanel } from '../components/qa-config-panel.js';
 import type { Me } from '../model/auth.js';
 import type { ConsoleSettings } from '../model/settings.js';
 import './qa.css';
@@ -114,6 +115,7 @@ export function QaPage({ me, settings }: QaPageProps) {
   };
 
   const canReview = me.permissions.has('qa.review');
+  const canEditConfig = me.permissions.has('settings.edit');
 
   return (
     <main className="qa" data-testid="qa-page">
@@ -171,6 +173,7 @@ export function QaPage({ me, settings }: QaPageProps) {
             </li>
           ))}
         </ul>
+        {canReview || canEditConfig ? <QaConfigPanel canEdit={canEditConfig} /> : null}
       </section>
       <section className="qa__review">
         {error !== null ? <p className="qa__error">{error}</p> : null}
