@@ -30,6 +30,7 @@ import {
   signIn,
   startServer,
   type ServerProcess,
+  VIEWPORTS,
 } from './harness.js';
 
 /** DOM globals used inside page functions (they run in Chromium; the root tsconfig has no DOM). */
@@ -338,10 +339,6 @@ const LANGS = [
     conf: '保密承诺书',
     admin: '人员',
   },
-] as const;
-const VIEWPORTS = [
-  { tag: 'desktop', width: 1440, height: 900 },
-  { tag: 'phone', width: 390, height: 844 },
 ] as const;
 
 describe('sign-in, confidentiality and admin pages in every language, desktop and phone', () => {

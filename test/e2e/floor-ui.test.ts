@@ -20,6 +20,7 @@ import {
   signIn,
   startServer,
   type ServerProcess,
+  VIEWPORTS,
 } from './harness.js';
 
 /**
@@ -261,10 +262,6 @@ const LANGS = [
     wallboard: '数据大屏',
     reports: '各时段话务量',
   },
-] as const;
-const VIEWPORTS = [
-  { tag: 'desktop', width: 1440, height: 900 },
-  { tag: 'phone', width: 390, height: 844 },
 ] as const;
 
 describe('every page in every language, desktop and phone', () => {

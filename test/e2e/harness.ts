@@ -24,6 +24,12 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots');
 /** Debian's Chromium. */
 export const CHROMIUM = '/usr/bin/chromium';
+
+/** The screen sizes every page is checked and photographed at: a desktop and a phone. */
+export const VIEWPORTS = [
+  { tag: 'desktop', width: 1440, height: 900 },
+  { tag: 'phone', width: 390, height: 844 },
+] as const;
 /** Chromium flags of the common brief. */
 export const CHROMIUM_ARGS = [
   '--headless',

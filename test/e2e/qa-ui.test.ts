@@ -20,6 +20,7 @@ import {
   SCREENSHOT_DIR,
   startServer,
   type ServerProcess,
+  VIEWPORTS,
 } from './harness.js';
 
 /** The DOM globals used inside `page.evaluate` (no DOM lib in the root tsconfig). */
@@ -97,15 +98,11 @@ const LANGS = [
   { lang: 'zh-TW', locale: 'zh-TW', heldCheck: '保留後致謝', fail: '不合格' },
   { lang: 'zh-CN', locale: 'zh-CN', heldCheck: '保持后致谢', fail: '不合格' },
 ] as const;
-const SIZES = [
-  { name: 'desktop', width: 1440, height: 900 },
-  { name: 'phone', width: 390, height: 844 },
-] as const;
 
 describe('QA review page', () => {
   for (const { lang, locale, heldCheck, fail } of LANGS) {
-    for (const size of SIZES) {
-      it(`shows the transcript with the evidence highlighted (${lang}, ${size.name})`, async () => {
+    for (const size of VIEWPORTS) {
+      it(`shows the transcript with the evidence highlighted (${lang}, ${size.tag})`, async () => {
         const ctx = await browser!.newContext({
           locale,
           timezoneId: 'UTC',
@@ -144,7 +141,7 @@ describe('QA review page', () => {
           // The list holds the three uploads' calls (3 chat sessions + 2 calls).
           expect(await page.locator('.qa-item').count()).toBeGreaterThanOrEqual(4);
           await page.screenshot({
-            path: join(SCREENSHOT_DIR, `qa-review-${lang}-${size.name}.png`),
+            path: join(SCREENSHOT_DIR, `qa-review-${lang}-${size.tag}.png`),
             fullPage: true,
           });
           expect(errors).toEqual([]);
