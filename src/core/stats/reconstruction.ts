@@ -75,10 +75,29 @@ export interface ReconstructionSnapshot {
   readonly lastTime: number;
 }
 
-/** A callid seen recently: when, and which of its queue-calls are closed. */
+/** A callid seen recently: when, and which of its queue-calls are closed (snapshot form). */
 interface RecentCall {
   time: number;
   closedQueues: string[];
+}
+
+/**
+ * Everything known about one callid, in one map entry (the hot path: one lookup per event): its
+ * open queue-calls, and — once it is "recent" (a queue-call of it was opened or closed) — when it
+ * was last touched and the queues where a queue-call of it closed.
+ */
+interface CallEntry {
+  readonly callId: string;
+  /** The open queue-calls of this callid (normally none or one). */
+  open: OpenCall[];
+  /** In the recent set: touched by a queue-call opening or closing, and not forgotten since. */
+  recent: boolean;
+  /** Epoch s of the latest touch (meaningful when `recent`). */
+  time: number;
+  /** Queues whose queue-call of this callid closed (meaningful when `recent`). */
+  closedQueues: string[];
+  /** Deleted from the index (a newer entry may stand for the same callid). */
+  gone: boolean;
 }
 
 function removeItem<T>(list: T[], item: T): boolean {
@@ -100,15 +119,12 @@ export class CallReconstructor {
   /** Epoch seconds of the latest event ingested. */
   lastTime = -Infinity;
 
-  /** Open queue-calls by callid (normally one; several for a call in several queues). */
-  private readonly calls = new Map<string, OpenCall[]>();
+  /** Open queue-calls and recently seen callids, by callid. */
+  private readonly entries = new Map<string, CallEntry>();
   private readonly waitingByQueue = new Map<string, Set<OpenCall>>();
   private readonly agents = new Map<string, AgentState>();
-  /** Callids seen in the last hours, in (roughly) time order. */
-  private readonly recent = new Map<string, RecentCall>();
-  /** The keys and entries of `recent` in the order they were added (entries replaced since stay). */
-  private readonly recentIds: string[] = [];
-  private readonly recentEntries: RecentCall[] = [];
+  /** Recent entries in the order they became recent (≈ time order), from `recentHead` on. */
+  private readonly recentOrder: CallEntry[] = [];
   private recentHead = 0;
   private readonly seen = new Set<string>();
   /** Member names met so far → person (the alias map applied; their person is in `seen`). */
@@ -246,7 +262,10 @@ export class CallReconstructor {
       version: 1 as const,
       calls: this.openCalls(),
       agents: Object.fromEntries(this.agents),
-      recent: [...this.recent],
+      recent: this.recentEntries().map((e): [string, RecentCall] => [
+        e.callId,
+        { time: e.time, closedQueues: e.closedQueues },
+      ]),
       lastTime: this.lastTime,
     });
   }
@@ -278,9 +297,13 @@ export class CallReconstructor {
       r.seen.add(name);
     }
     for (const [id, recent] of state.recent) {
-      r.recent.set(id, recent);
-      r.recentIds.push(id);
-      r.recentEntries.push(recent);
+      const entry = r.entryOf(id);
+      entry.time = recent.time;
+      entry.closedQueues = recent.closedQueues;
+      if (!entry.recent) {
+        entry.recent = true;
+        r.recentOrder.push(entry);
+      }
     }
     r.lastTime = state.lastTime;
     return r;
@@ -417,60 +440,77 @@ export class CallReconstructor {
 
   // --- the call index: open queue-calls and recent callids, keyed by callid ----------------------
 
+  /** The entry of a callid, created (neither open nor recent) when there is none. */
+  private entryOf(callId: string): CallEntry {
+    let entry = this.entries.get(callId);
+    if (entry === undefined) {
+      entry = { callId, open: NO_CALLS, recent: false, time: 0, closedQueues: NO_IDS, gone: false };
+      this.entries.set(callId, entry);
+    }
+    return entry;
+  }
+
   /** The open queue-call of (callId, queue). */
   private find(callId: string, queue: string): OpenCall | undefined {
-    const list = this.calls.get(callId);
-    if (list === undefined) return undefined;
-    for (const call of list) if (call.queue === queue) return call;
+    const entry = this.entries.get(callId);
+    if (entry === undefined) return undefined;
+    for (const call of entry.open) if (call.queue === queue) return call;
     return undefined;
   }
 
   private index(callId: string, call: OpenCall): void {
-    const list = this.calls.get(callId);
-    if (list === undefined) this.calls.set(callId, [call]);
-    else list.push(call);
+    this.addOpen(this.entryOf(callId), call);
   }
 
-  private unindex(callId: string, call: OpenCall): void {
-    const list = this.calls.get(callId);
-    if (list === undefined) return;
-    if (list.length === 1 && list[0] === call) this.calls.delete(callId);
-    else removeItem(list, call);
+  private addOpen(entry: CallEntry, call: OpenCall): void {
+    if (entry.open === NO_CALLS) entry.open = [call];
+    else entry.open.push(call);
+  }
+
+  private drop(entry: CallEntry): void {
+    entry.gone = true;
+    this.entries.delete(entry.callId);
   }
 
   /** Whether (callId, queue) was closed recently: a later line for it is stray. */
   private isClosed(callId: string, queue: string): boolean {
-    return this.recent.get(callId)?.closedQueues.includes(queue) ?? false;
+    const entry = this.entries.get(callId);
+    return (
+      entry !== undefined && entry.closedQueues.length > 0 && entry.closedQueues.includes(queue)
+    );
   }
 
-  private touch(callId: string, t: number): RecentCall {
-    const recent = this.recent.get(callId);
-    if (recent !== undefined) {
-      // Updated in place: the map stays in first-seen order, which is close enough to time order
-      // for forget().
-      recent.time = t;
-      return recent;
+  /** Marks a callid as seen at `t` (epoch s): it becomes or stays recent. */
+  private touch(entry: CallEntry, t: number): void {
+    entry.time = t;
+    if (!entry.recent) {
+      entry.recent = true;
+      this.recentOrder.push(entry);
     }
-    const created: RecentCall = { time: t, closedQueues: [] };
-    this.recent.set(callId, created);
-    this.recentIds.push(callId);
-    this.recentEntries.push(created);
-    return created;
+  }
+
+  /** The recent entries, in the order they became recent. */
+  private recentEntries(): CallEntry[] {
+    const out: CallEntry[] = [];
+    for (let i = this.recentHead; i < this.recentOrder.length; i++) {
+      const entry = this.recentOrder[i]!;
+      if (!entry.gone) out.push(entry);
+    }
+    return out;
   }
 
   /** All open queue-calls, once each. */
   private openCalls(): OpenCall[] {
     const all = new Set<OpenCall>();
-    for (const list of this.calls.values()) for (const call of list) all.add(call);
+    for (const entry of this.entries.values()) for (const call of entry.open) all.add(call);
     return [...all];
   }
 
   private newCall(callId: string, queue: string, t: number, enteredAt: number | null): OpenCall {
-    const seenBefore = this.recent.get(callId);
-    const firstStint = seenBefore === undefined;
-    const recent = seenBefore ?? this.touch(callId, t);
-    recent.time = t;
-    if (recent.closedQueues.length > 0) removeItem(recent.closedQueues, queue);
+    const entry = this.entryOf(callId);
+    const firstStint = !entry.recent;
+    this.touch(entry, t);
+    if (entry.closedQueues.length > 0) removeItem(entry.closedQueues, queue);
     const call: OpenCall = {
       callId,
       queue,
@@ -484,7 +524,7 @@ export class CallReconstructor {
       rings: NO_RINGS,
       aliasIds: NO_IDS,
     };
-    this.index(callId, call);
+    this.addOpen(entry, call);
     this.waitingSet(queue).add(call);
     return call;
   }
@@ -581,17 +621,23 @@ export class CallReconstructor {
   }
 
   private release(call: OpenCall, t: number): void {
-    this.unindex(call.callId, call);
-    this.touch(call.callId, t).closedQueues.push(call.queue);
-    for (const id of call.aliasIds) {
-      this.unindex(id, call);
-      this.touch(id, t).closedQueues.push(call.queue);
-    }
+    this.close(call.callId, call, t);
+    for (const id of call.aliasIds) this.close(id, call, t);
     this.waitingByQueue.get(call.queue)?.delete(call);
     if (call.agent !== null && call.connectedAt !== null) {
       const state = this.agents.get(call.agent);
       if (state !== undefined) removeItem(state.openCalls, call);
     }
+  }
+
+  /** Takes `call` out of the open calls of `callId` and records its queue as closed there. */
+  private close(callId: string, call: OpenCall, t: number): void {
+    const entry = this.entryOf(callId);
+    if (entry.open.length === 1 && entry.open[0] === call) entry.open = NO_CALLS;
+    else removeItem(entry.open, call);
+    this.touch(entry, t);
+    if (entry.closedQueues === NO_IDS) entry.closedQueues = [call.queue];
+    else entry.closedQueues.push(call.queue);
   }
 
   private record(
@@ -726,27 +772,21 @@ export class CallReconstructor {
    * seen (≈ time order) up to the first one seen at or after `limit`; ids of open calls are kept.
    */
   private forget(limit: number): void {
-    const ids = this.recentIds;
-    const entries = this.recentEntries;
-    const kept: number[] = [];
+    const order = this.recentOrder;
+    const kept: CallEntry[] = [];
     let i = this.recentHead;
-    for (; i < ids.length; i++) {
-      const id = ids[i]!;
-      const entry = entries[i]!;
-      if (this.recent.get(id) !== entry) continue; // forgotten, or seen again since
+    for (; i < order.length; i++) {
+      const entry = order[i]!;
+      if (entry.gone) continue;
       if (entry.time >= limit) break;
-      if (this.calls.has(id)) kept.push(i);
-      else this.recent.delete(id);
+      if (entry.open.length > 0) kept.push(entry);
+      else this.drop(entry);
     }
-    // Ids kept move up to just before the first one not looked at, in their order.
-    for (let k = kept.length - 1, to = i - 1; k >= 0; k--, to--) {
-      ids[to] = ids[kept[k]!]!;
-      entries[to] = entries[kept[k]!]!;
-    }
+    // Entries kept move up to just before the first one not looked at, in their order.
+    for (let k = kept.length - 1, to = i - 1; k >= 0; k--, to--) order[to] = kept[k]!;
     this.recentHead = i - kept.length;
-    if (this.recentHead > 65_536 && this.recentHead * 2 > ids.length) {
-      ids.splice(0, this.recentHead);
-      entries.splice(0, this.recentHead);
+    if (this.recentHead > 65_536 && this.recentHead * 2 > order.length) {
+      order.splice(0, this.recentHead);
       this.recentHead = 0;
     }
   }
@@ -755,6 +795,7 @@ export class CallReconstructor {
 /** Shared empty lists: most calls never get a ring attempt or an alias (copied on first write). */
 const NO_RINGS: RingAttempt[] = [];
 const NO_IDS: string[] = [];
+const NO_CALLS: OpenCall[] = [];
 
 const OUTCOME_OF_EXIT = {
   ABANDON: 'abandoned',
