@@ -15,7 +15,7 @@ import {
   type MalformedLine,
   type QueueLogFormat,
 } from '../io/queue-log-reader.js';
-import { FILE_TAG, readOrderedLines } from '../io/ordered-line-reader.js';
+import { FILE_TAG, readOrderedEvents } from '../io/ordered-line-reader.js';
 import { InputError, UsageError, type CliContext } from './context.js';
 import { addKpiOptions, parseKpiOptions, type KpiOptionValues } from './kpi-options.js';
 import { formatCsv, formatTable } from './stats-format.js';
@@ -80,7 +80,7 @@ export function registerStatsCommand(program: Command, ctx: CliContext): void {
 const THREAD_MIN_BYTES = 4 * 1024 * 1024;
 
 /**
- * How inputs are read: `thread` on a worker thread ({@link readOrderedLines}), `inline` on the
+ * How inputs are read: `thread` on a worker thread ({@link readOrderedEvents}), `inline` on the
  * calling thread, `auto` on a worker thread for files (not stdin) of {@link THREAD_MIN_BYTES} or
  * more. Both give the same report and messages.
  */
@@ -131,8 +131,8 @@ export async function runStats(
   let report: StatsReport;
   try {
     if (threaded) {
-      const pipeline = createOrderedStatsPipeline(settings, aliases, onLineMalformed);
-      const summary = await readOrderedLines(
+      const pipeline = createOrderedStatsPipeline(settings, aliases);
+      const summary = await readOrderedEvents(
         files,
         {
           timeZone: settings.timeZone,
@@ -144,7 +144,7 @@ export async function runStats(
               ? undefined
               : (file, bytes) => bar.update(Math.round((done(file) + bytes) / 1e6)),
         },
-        (text, start, end, head, tag) => pipeline.pushOrderedLineAt(text, start, end, head, tag),
+        (event) => pipeline.push(event),
       );
       report = pipeline.finish({
         files: files.map(inputName),

@@ -1,19 +1,22 @@
 /**
- * Reads queue_log inputs on a worker thread and hands their lines back in processing order, so
- * that reading, splitting and ordering run on one core while the caller parses and reconstructs on
- * the other (`callfloor stats` on large files; issue #2).
+ * Reads queue_log inputs on a worker thread and hands their events back in processing order, so
+ * that reading, ordering and parsing run on one core while the caller reconstructs calls and
+ * aggregates on the other (`callfloor stats` on large files; issue #2).
  *
- * The worker ({@link ./ordered-line-worker.ts}) runs {@link readQueueLogLines} on every input in
- * turn and a {@link LineOrderer} over all of them, and posts the released lines in batches: one
- * string per batch plus typed arrays of line ends and tags (cheap to pass between threads, unlike
- * arrays of objects). At most {@link MAX_BATCHES_IN_FLIGHT} batches wait for the caller, so memory
- * does not grow with the input.
+ * The worker ({@link ./ordered-line-worker.ts}) reads every input in turn as bytes
+ * ({@link readQueueLogLineBytes}), orders the lines of all of them ({@link LineOrderer}), parses
+ * the released lines ({@link ByteLineParser}) and posts the events in column batches
+ * ({@link EventBatch}: typed arrays, moved between threads without copying). At most
+ * {@link MAX_BATCHES_IN_FLIGHT} batches wait for the caller, so memory does not grow with the
+ * input.
  *
- * What the caller sees is exactly what the single-threaded pipeline does: the same lines in the
- * same order with the same tags, and malformed lines reported at the same point of the stream.
+ * What the caller sees is exactly what the single-threaded pipeline does: the same events in the
+ * same order, and malformed lines reported at the same point of the stream.
  */
+import { Buffer } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
-import { VERB_CODES, type QueueLogHead } from '../core/telephony/queue-log.js';
+import type { TelephonyEvent } from '../core/telephony/events.js';
+import { batchEvent, type EventBatch } from '../core/telephony/queue-log-bytes.js';
 import {
   UnreadableInputError,
   type MalformedLine,
@@ -51,17 +54,8 @@ export interface BatchProblem extends MalformedLine {
 export type OrderedReadMessage =
   | {
       readonly type: 'batch';
-      /** The lines, concatenated. */
-      readonly text: string;
-      /** End of each line in `text` (exclusive). */
-      readonly ends: Uint32Array;
-      readonly tags: Float64Array;
-      /** Each line's head positions p1…p5 (see QueueLogHead), five per line. */
-      readonly heads: Int32Array;
-      /** Each line's time, epoch s. */
-      readonly times: Float64Array;
-      /** Each line's verb as {@link verbCode} (0: read it from the text). */
-      readonly verbs: Uint8Array;
+      /** The events, in processing order. */
+      readonly batch: EventBatch;
       readonly problems: readonly BatchProblem[];
       /** Input index being read and its bytes read so far (as stored). */
       readonly file: number;
@@ -83,7 +77,7 @@ export interface OrderedReadSummary {
   readonly lines: number;
   /** Rows the reader could not convert (already reported). */
   readonly readerMalformed: number;
-  /** Lines whose time or verb could not be read (already reported). */
+  /** Lines that could not be parsed (already reported). */
   readonly orderMalformed: number;
   readonly duplicates: number;
   readonly late: number;
@@ -95,7 +89,7 @@ export interface OrderedReadOptions {
   readonly format: QueueLogFormat;
   /** Reorder window, seconds. */
   readonly reorderWindow: number;
-  /** Receives each malformed line or row, in stream order. */
+  /** Receives each malformed line or row, in stream order (`byReader`: a row the reader rejected). */
   readonly onMalformed: (problem: MalformedLine, byReader: boolean) => void;
   /** Called with the input index and the bytes of it read so far. */
   readonly onProgress?: (file: number, bytes: number) => void;
@@ -117,23 +111,23 @@ function startWorker(input: OrderedReadInput): Worker {
 }
 
 /**
- * Reads `files` (paths, not stdin) on a worker thread and calls `onLine` with their lines in
- * processing order (reorder window, duplicates dropped), as a {@link LineOrderer} would.
+ * Reads `files` (paths, not stdin) on a worker thread and calls `onEvent` with their events in
+ * processing order (reorder window, duplicates dropped), as the single-threaded pipeline
+ * ({@link createStatsPipeline}) would process them.
  *
- * @param onLine receives each released line — in `text` from `start` to `end` (no trailing `\r`),
- *   its head already read (one object reused for every line) — and its tag (see {@link FILE_TAG})
- * @returns the reader's and orderer's counters
- * @throws UnreadableInputError when an input cannot be opened or decoded (lines released before
- *   it have been handed to `onLine`); Error when the worker fails
+ * @param onEvent receives each event
+ * @returns the reader's, orderer's and parser's counters
+ * @throws UnreadableInputError when an input cannot be opened or decoded (events released before
+ *   it have been handed to `onEvent`); Error when the worker fails
  */
-export function readOrderedLines(
+export function readOrderedEvents(
   files: readonly string[],
   options: OrderedReadOptions,
-  onLine: (text: string, start: number, end: number, head: QueueLogHead, tag: number) => void,
+  onEvent: (event: TelephonyEvent) => void,
 ): Promise<OrderedReadSummary> {
-  const head: QueueLogHead = { p1: 0, p2: 0, p3: 0, p4: 0, p5: 0, time: 0, verb: '' };
   const inFlight = new SharedArrayBuffer(4);
   const counter = new Int32Array(inFlight);
+  const names: string[] = [];
   const worker = startWorker({
     files,
     timeZone: options.timeZone,
@@ -153,32 +147,19 @@ export function readOrderedLines(
       try {
         switch (message.type) {
           case 'batch': {
-            const { text, ends, tags, heads, times, verbs, problems } = message;
-            let start = 0;
+            const { batch, problems } = message;
+            if (batch.resetNames) names.length = 0;
+            for (const name of batch.names) names.push(name);
+            // ASCII only (the parser leaves any other line to the string parser).
+            const text = Buffer.from(batch.text.buffer, 0, batch.textLength).toString('latin1');
+            let side = 0;
+            const nextEvent = (): TelephonyEvent => batch.events[side++]!;
             let next = 0;
-            const lineUpTo = (stop: number): void => {
-              for (; next < stop; next++) {
-                const lineEnd = ends[next]!;
-                // The head was read without a trailing \r.
-                const end = text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
-                const at = 5 * next;
-                head.p1 = heads[at]!;
-                head.p2 = heads[at + 1]!;
-                head.p3 = heads[at + 2]!;
-                head.p4 = heads[at + 3]!;
-                head.p5 = heads[at + 4]!;
-                head.time = times[next]!;
-                const code = verbs[next]!;
-                head.verb =
-                  code > 0
-                    ? VERB_CODES[code - 1]!
-                    : text.slice(start + head.p4 + 1, head.p5 < 0 ? end : start + head.p5);
-                onLine(text, start, end, head, tags[next]!);
-                start = lineEnd;
-              }
+            const eventsUpTo = (stop: number): void => {
+              for (; next < stop; next++) onEvent(batchEvent(batch, next, names, text, nextEvent));
             };
             for (const problem of problems) {
-              lineUpTo(problem.at);
+              eventsUpTo(problem.at);
               options.onMalformed(
                 {
                   file: problem.file,
@@ -189,7 +170,7 @@ export function readOrderedLines(
                 problem.reader,
               );
             }
-            lineUpTo(ends.length);
+            eventsUpTo(batch.count);
             options.onProgress?.(message.file, message.bytes);
             Atomics.sub(counter, 0, 1);
             Atomics.notify(counter, 0);

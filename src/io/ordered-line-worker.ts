@@ -1,10 +1,16 @@
 /**
- * Worker-thread side of {@link readOrderedLines}: reads every input in turn, orders the lines
- * ({@link createLineOrderer}) and posts them in batches. See ordered-line-reader.ts.
+ * Worker-thread side of {@link readOrderedEvents}: reads every input in turn as bytes, orders the
+ * lines ({@link createLineOrderer}), parses them ({@link ByteLineParser}) and posts the events in
+ * column batches. See ordered-line-reader.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLineOrderer } from '../core/stats/pipeline.js';
-import { verbCode } from '../core/telephony/queue-log.js';
+import { parseQueueLogLine } from '../core/telephony/queue-log.js';
+import {
+  allocateColumns,
+  ByteLineParser,
+  type EventBatch,
+} from '../core/telephony/queue-log-bytes.js';
 import {
   FILE_TAG,
   MAX_BATCHES_IN_FLIGHT,
@@ -12,27 +18,28 @@ import {
   type OrderedReadInput,
   type OrderedReadMessage,
 } from './ordered-line-reader.js';
-import { readQueueLogLines, UnreadableInputError } from './queue-log-reader.js';
+import { readQueueLogLineBytes, UnreadableInputError } from './queue-log-reader.js';
 
-/** Lines per batch, at most. */
-const BATCH_LINES = 16_384;
-/** Characters per batch, about. */
-const BATCH_CHARS = 120_000;
-const CHUNK_BYTES = 1 << 16;
+/** Events per batch. */
+const BATCH_EVENTS = 16_384;
+/** Bytes of string fields per batch. */
+const BATCH_TEXT_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 18;
 
 const input = workerData as OrderedReadInput;
 const port = parentPort!;
 const inFlight = new Int32Array(input.inFlight);
+// Batches are written round-robin into shared columns: one more than may wait for the caller, so
+// the one being written is never one the caller has yet to read.
+const slots = Array.from({ length: MAX_BATCHES_IN_FLIGHT + 1 }, () =>
+  allocateColumns(BATCH_EVENTS, BATCH_TEXT_BYTES, true),
+);
+let slot = 0;
+const parser = new ByteLineParser(slots[0]!);
+const decoder = new TextDecoder();
 
-let pieces: string[] = [];
-const ends = new Uint32Array(BATCH_LINES);
-const tags = new Float64Array(BATCH_LINES);
-const heads = new Int32Array(5 * BATCH_LINES);
-const times = new Float64Array(BATCH_LINES);
-const verbs = new Uint8Array(BATCH_LINES);
-let count = 0;
-let chars = 0;
 let problems: BatchProblem[] = [];
+let parseMalformed = 0;
 let fileIndex = 0;
 let bytes = 0;
 
@@ -42,31 +49,11 @@ function post(message: OrderedReadMessage, transfer: ArrayBuffer[] = []): void {
 
 /** Posts the current batch, then waits while the caller has too many to process. */
 function send(): void {
-  if (count === 0 && problems.length === 0) return;
-  const batchEnds = ends.slice(0, count);
-  const batchTags = tags.slice(0, count);
-  const batchHeads = heads.slice(0, 5 * count);
-  const batchTimes = times.slice(0, count);
-  const batchVerbs = verbs.slice(0, count);
+  if (parser.size === 0 && problems.length === 0) return;
+  slot = (slot + 1) % slots.length;
+  const batch: EventBatch = parser.take(slots[slot]!);
   Atomics.add(inFlight, 0, 1);
-  post(
-    {
-      type: 'batch',
-      text: pieces.join(''),
-      ends: batchEnds,
-      tags: batchTags,
-      heads: batchHeads,
-      times: batchTimes,
-      verbs: batchVerbs,
-      problems,
-      file: fileIndex,
-      bytes,
-    },
-    [batchEnds.buffer, batchTags.buffer, batchHeads.buffer, batchTimes.buffer, batchVerbs.buffer],
-  );
-  pieces = [];
-  count = 0;
-  chars = 0;
+  post({ type: 'batch', batch, problems, file: fileIndex, bytes });
   problems = [];
   for (;;) {
     const waiting = Atomics.load(inFlight, 0);
@@ -75,34 +62,33 @@ function send(): void {
   }
 }
 
+function problem(tag: number, field: string, reason: string): void {
+  problems.push({
+    at: parser.size,
+    file: input.files[Math.floor(tag / FILE_TAG)] ?? '?',
+    line: tag % FILE_TAG,
+    field,
+    reason,
+    reader: false,
+  });
+}
+
 const orderer = createLineOrderer(
   input.reorderWindow,
-  (line, tag, head) => {
-    const at = 5 * count;
-    heads[at] = head.p1;
-    heads[at + 1] = head.p2;
-    heads[at + 2] = head.p3;
-    heads[at + 3] = head.p4;
-    heads[at + 4] = head.p5;
-    times[count] = head.time;
-    verbs[count] = verbCode(head.verb);
-    pieces.push(line);
-    chars += line.length;
-    ends[count] = chars;
-    tags[count] = tag;
-    count++;
-    if (count === BATCH_LINES || chars >= BATCH_CHARS) send();
+  (buf, start, end, tag) => {
+    if (!parser.hasRoom(end - start)) send();
+    if (!parser.write(buf, start, end)) {
+      // Not for the byte path: the string parser gives the event or words the error.
+      const parsed = parseQueueLogLine(decoder.decode(buf.subarray(start, end)));
+      if (parsed.ok) {
+        parser.addEvent(parsed.event);
+      } else {
+        parseMalformed++;
+        problem(tag, parsed.field, parsed.reason);
+      }
+    }
   },
-  (tag, field, reason) => {
-    problems.push({
-      at: count,
-      file: input.files[Math.floor(tag / FILE_TAG)] ?? '?',
-      line: tag % FILE_TAG,
-      field,
-      reason,
-      reader: false,
-    });
-  },
+  problem,
 );
 
 async function run(): Promise<void> {
@@ -112,21 +98,21 @@ async function run(): Promise<void> {
     for (const [i, file] of input.files.entries()) {
       fileIndex = i;
       bytes = 0;
-      const summary = await readQueueLogLines(
+      const summary = await readQueueLogLineBytes(
         file,
         {
           timeZone: input.timeZone,
           format: input.format,
           chunkBytes: CHUNK_BYTES,
-          onMalformed: (problem) => {
+          onMalformed: (malformed) => {
             readerMalformed++;
-            problems.push({ ...problem, at: count, reader: true });
+            problems.push({ ...malformed, at: parser.size, reader: true });
           },
           onProgress: (read) => {
             bytes = read;
           },
         },
-        (line, lineNo) => orderer.pushLine(line, i * FILE_TAG + lineNo),
+        (buf, start, end, lineNo) => orderer.pushLine(buf, start, end, i * FILE_TAG + lineNo),
       );
       lines += summary.lines;
     }
@@ -146,7 +132,7 @@ async function run(): Promise<void> {
     type: 'end',
     lines,
     readerMalformed,
-    orderMalformed: orderer.malformed,
+    orderMalformed: orderer.malformed + parseMalformed,
     duplicates: orderer.duplicates,
     late: orderer.late,
   });

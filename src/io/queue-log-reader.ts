@@ -211,6 +211,119 @@ export async function readQueueLogLines(
   return { file, lines: counts.lines, malformed: counts.malformed };
 }
 
+/**
+ * {@link readQueueLogLines} with the lines as bytes, for the byte-level fast path
+ * ({@link ByteLineParser}): a raw log is split into lines without decoding it (a UTF-8 byte-order
+ * mark at its start is skipped, as decoding would); an export's rows are converted as text and
+ * handed over encoded as UTF-8.
+ *
+ * @param onLine receives each non-empty line — `buf` from `start` to `end`, no terminator, one
+ *   trailing `\r` removed; the buffer is not reused, so the line may be kept — and its 1-based
+ *   line number
+ * @returns counts of lines, and of rows that could not be converted (reported to `onMalformed`)
+ * @throws UnreadableInputError as {@link readQueueLogLines}
+ */
+export async function readQueueLogLineBytes(
+  file: string,
+  options: ReadOptions,
+  onLine: (buf: Buffer, start: number, end: number, lineNo: number) => void,
+): Promise<FileSummary> {
+  const counts = { lines: 0 };
+  try {
+    const chunks = chunksOf(
+      file,
+      options.stdin ?? process.stdin,
+      options.chunkBytes ?? 1 << 20,
+      options.onProgress,
+    )[Symbol.asyncIterator]();
+    // Look at the first lines to tell a raw log from an export.
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let newlines = 0;
+    let next = await chunks.next();
+    while (!next.done) {
+      head.push(next.value);
+      headBytes += next.value.length;
+      for (let at = next.value.indexOf(10); at >= 0; at = next.value.indexOf(10, at + 1)) {
+        newlines++;
+      }
+      if (newlines >= SNIFF_LINES || headBytes >= 65_536) break;
+      next = await chunks.next();
+    }
+    const requested = options.format ?? 'auto';
+    const mode =
+      requested === 'auto'
+        ? detectFormat(new TextDecoder().decode(Buffer.concat(head)).split('\n', SNIFF_LINES))
+        : requested;
+    if (mode !== 'raw') {
+      await chunks.return?.(undefined);
+      return await readQueueLogLines(file, options, (line, lineNo) => {
+        const bytes = Buffer.from(line);
+        onLine(bytes, 0, bytes.length, lineNo);
+      });
+    }
+    const all = (async function* () {
+      yield* head;
+      if (!next.done) {
+        for (let item = await chunks.next(); !item.done; item = await chunks.next()) {
+          yield item.value;
+        }
+      }
+    })();
+    await splitLines(all, onLine, counts);
+  } catch (error) {
+    if (error instanceof UnreadableInputError) throw error;
+    throw describeError(file, error);
+  }
+  return { file, lines: counts.lines, malformed: 0 };
+}
+
+/** Splits raw bytes into lines (the byte twin of {@link readLines}). */
+async function splitLines(
+  chunks: AsyncIterable<Buffer>,
+  onLine: (buf: Buffer, start: number, end: number, lineNo: number) => void,
+  counts: { lines: number },
+): Promise<void> {
+  let lineNo = 0;
+  let rest: Buffer | null = null;
+  let first = true;
+  const emit = (buf: Buffer, start: number, nl: number): void => {
+    lineNo++;
+    const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+    if (end > start) {
+      counts.lines++;
+      onLine(buf, start, end, lineNo);
+    }
+  };
+  for await (const chunk of chunks) {
+    let start = 0;
+    if (first && chunk.length > 0) {
+      first = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
+    }
+    if (rest !== null) {
+      // The line split across chunks: joined into a buffer of its own.
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([rest, chunk.subarray(0, nl)]);
+      rest = null;
+      emit(joined, 0, joined.length);
+      start = nl + 1;
+    }
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      emit(chunk, start, nl);
+      start = nl + 1;
+    }
+    if (start < chunk.length) rest = chunk.subarray(start);
+  }
+  if (rest !== null) emit(rest, 0, rest.length);
+}
+
 async function* textOf(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
   for await (const chunk of chunks) yield decoder.decode(chunk, { stream: true });

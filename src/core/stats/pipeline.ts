@@ -3,18 +3,18 @@
  * aggregation. Used by `callfloor stats` and by tests; the server uses the same parts with storage
  * between reconstruction and aggregation.
  *
- * Raw queue_log lines are held in the reorder window as strings and parsed when released, so the
- * window holds one string per line rather than an event object graph (much less GC work).
+ * Raw queue_log lines are held in the reorder window unparsed (as strings on one thread, as bytes
+ * when the ordering half runs on its own thread) and parsed when released, so the window holds no
+ * event object graph (much less GC work).
  */
 import { eventRank, verbRank, type TelephonyEvent } from '../telephony/events.js';
 import {
   parseQueueLogHeader,
   parseQueueLogLine,
-  parseQueueLogLineAt,
   readQueueLogHead,
   type ParseResult,
-  type QueueLogHead,
 } from '../telephony/queue-log.js';
+import { ByteLineHead } from '../telephony/queue-log-bytes.js';
 import { Reorderer } from '../telephony/sequencer.js';
 import { StatsAggregator } from './aggregate.js';
 import { CallReconstructor } from './reconstruction.js';
@@ -46,17 +46,20 @@ export interface StatsPipeline {
 }
 
 /**
- * The ordering half of the pipeline for raw lines: reads each line's time and verb, holds the lines
- * in the reorder window and drops exact duplicates, and releases them in processing order.
- * Together with {@link OrderedStatsPipeline} it computes exactly what {@link StatsPipeline} does;
- * the two halves can run on different threads (`callfloor stats` on large files).
+ * The ordering half of the pipeline for raw lines given as bytes: reads each line's time and
+ * verb, drops exact duplicates, holds the lines in the reorder window and releases them in
+ * processing order. Together with {@link OrderedStatsPipeline} it computes exactly what
+ * {@link StatsPipeline} does; the two halves run on different threads (`callfloor stats` on large
+ * files). No string is made per line: a line's bytes are held (its buffer stays referenced) until
+ * it is released and its second leaves the duplicate window.
  */
 export interface LineOrderer {
   /**
-   * Adds a raw queue_log line in input order (it is its own duplicate key). A line whose time or
+   * Adds a raw queue_log line in input order: `buf` from `start` to `end` (no terminator; the
+   * buffer must not change afterwards). The line is its own duplicate key. A line whose time or
    * verb cannot be read is reported to `onMalformed` at once and counted in `malformed`.
    */
-  pushLine(line: string, tag: number): void;
+  pushLine(buf: Uint8Array, start: number, end: number, tag: number): void;
   /** Releases every held line (end of input). */
   flush(): void;
   /** Exact duplicates dropped so far. */
@@ -70,53 +73,59 @@ export interface LineOrderer {
 /**
  * Creates a {@link LineOrderer}.
  * @param reorderWindow seconds (kpi.md "Order and duplicates")
- * @param onRelease receives the lines in processing order with their tags and heads (as
- *   {@link readQueueLogHead} reads them; one object reused for every line)
+ * @param onRelease receives the lines in processing order with their tags
  * @param onMalformed receives lines whose time or verb cannot be read
  */
 export function createLineOrderer(
   reorderWindow: number,
-  onRelease: (line: string, tag: number, head: QueueLogHead) => void,
+  onRelease: (buf: Uint8Array, start: number, end: number, tag: number) => void,
   onMalformed: MalformedLineHandler = () => undefined,
 ): LineOrderer {
-  const released: QueueLogHead = { p1: 0, p2: 0, p3: 0, p4: 0, p5: 0, time: 0, verb: '' };
-  // Held with its head, so that the head is not read twice.
-  const reorderer = new Reorderer<HeldLine>(reorderWindow, (held, tag) => {
-    released.p1 = held.p1;
-    released.p2 = held.p2;
-    released.p3 = held.p3;
-    released.p4 = held.p4;
-    released.p5 = held.p5;
-    released.time = held.time;
-    released.verb = held.verb;
-    onRelease(held.line, tag, released);
-  });
+  const head = new ByteLineHead();
+  const held = new HeldLines();
+  const keys = new LineKeys(reorderWindow);
+  const reorderer = new Reorderer<number>(reorderWindow, (seq, tag) =>
+    held.release(seq, tag, onRelease),
+  );
+  const decoder = new TextDecoder();
   let malformed = 0;
+  let duplicates = 0;
+  let seq = 0;
   return {
-    pushLine(line, tag) {
-      const head = readQueueLogHead(line);
-      if ('p1' in head) {
-        const held: HeldLine = {
-          line,
-          p1: head.p1,
-          p2: head.p2,
-          p3: head.p3,
-          p4: head.p4,
-          p5: head.p5,
-          time: head.time,
-          verb: head.verb,
-        };
-        reorderer.add(held, head.time, verbRank(head.verb), line, tag);
+    pushLine(buf, start, end, tag) {
+      let time: number;
+      let rank: number;
+      let added: boolean;
+      if (head.readHead(buf, start, end)) {
+        time = head.time;
+        rank = head.rank;
+        added = keys.add(Math.floor(time), head.hash, buf, start, end);
       } else {
-        malformed++;
-        onMalformed(tag, head.field, head.reason);
+        // Not for the byte path: the string parser reads the head (and words any error).
+        const line = decoder.decode(buf.subarray(start, end));
+        const stringHead = readQueueLogHead(line);
+        if (!('p1' in stringHead)) {
+          malformed++;
+          onMalformed(tag, stringHead.field, stringHead.reason);
+          return;
+        }
+        time = stringHead.time;
+        rank = verbRank(stringHead.verb);
+        added = keys.add(Math.floor(time), stringHash(line), line, 0, line.length);
       }
+      if (!added) {
+        duplicates++;
+        return;
+      }
+      held.hold(seq, buf, start, end);
+      reorderer.add(seq++, time, rank, null, tag);
+      keys.forget(time);
     },
     flush() {
       reorderer.flush();
     },
     get duplicates() {
-      return reorderer.duplicates;
+      return duplicates;
     },
     get late() {
       return reorderer.late;
@@ -127,36 +136,165 @@ export function createLineOrderer(
   };
 }
 
-interface HeldLine extends QueueLogHead {
-  readonly line: string;
+function stringHash(line: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < line.length; i++) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** Lines held in the reorder window, by sequence number (a ring that grows when full). */
+class HeldLines {
+  private bufs: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(1024);
+  private starts = new Int32Array(1024);
+  private ends = new Int32Array(1024);
+  private seqs = new Float64Array(1024);
+
+  hold(seq: number, buf: Uint8Array, start: number, end: number): void {
+    let slot = seq & (this.bufs.length - 1);
+    if (this.bufs[slot] !== undefined) {
+      this.grow();
+      slot = seq & (this.bufs.length - 1);
+    }
+    this.bufs[slot] = buf;
+    this.starts[slot] = start;
+    this.ends[slot] = end;
+    this.seqs[slot] = seq;
+  }
+
+  release(
+    seq: number,
+    tag: number,
+    onRelease: (buf: Uint8Array, start: number, end: number, tag: number) => void,
+  ): void {
+    const slot = seq & (this.bufs.length - 1);
+    const buf = this.bufs[slot]!;
+    this.bufs[slot] = undefined;
+    onRelease(buf, this.starts[slot]!, this.ends[slot]!, tag);
+  }
+
+  private grow(): void {
+    const { bufs, starts, ends, seqs } = this;
+    const size = bufs.length * 2;
+    this.bufs = new Array<Uint8Array | undefined>(size);
+    this.starts = new Int32Array(size);
+    this.ends = new Int32Array(size);
+    this.seqs = new Float64Array(size);
+    for (let i = 0; i < bufs.length; i++) {
+      if (bufs[i] === undefined) continue;
+      const slot = seqs[i]! & (size - 1);
+      this.bufs[slot] = bufs[i];
+      this.starts[slot] = starts[i]!;
+      this.ends[slot] = ends[i]!;
+      this.seqs[slot] = seqs[i]!;
+    }
+  }
+}
+
+/** A second's keys: flat (hash, key, start, end) quadruples, or by hash once there are many. */
+type SecondKeys = unknown[] | Map<number, unknown[]>;
+
+/**
+ * Exact-duplicate detection over the reorder window, as {@link Reorderer} does it with string
+ * keys (kpi.md "Order and duplicates"): the same bytes in the same second, while that second is
+ * inside the window. Keys are a line's bytes (or, for lines read as strings, the string).
+ */
+class LineKeys {
+  private readonly bySecond = new Map<number, SecondKeys>();
+  private readonly secondsSeen: number[] = [];
+  private secondsHead = 0;
+  private newest = -Infinity;
+
+  constructor(private readonly windowSeconds: number) {}
+
+  /** Adds a key; false when the same key is there already for `second` (a duplicate). */
+  add(second: number, hash: number, key: Uint8Array | string, start: number, end: number): boolean {
+    const keys = this.bySecond.get(second);
+    if (keys === undefined) {
+      this.bySecond.set(second, [hash, key, start, end]);
+      this.secondsSeen.push(second);
+      return true;
+    }
+    if (Array.isArray(keys)) {
+      if (findKey(keys, hash, key, start, end)) return false;
+      keys.push(hash, key, start, end);
+      if (keys.length > 4 * 32) this.bySecond.set(second, byHash(keys));
+      return true;
+    }
+    const same = keys.get(hash);
+    if (same === undefined) {
+      keys.set(hash, [hash, key, start, end]);
+      return true;
+    }
+    if (findKey(same, hash, key, start, end)) return false;
+    same.push(hash, key, start, end);
+    return true;
+  }
+
+  /** After adding a line at `time` (epoch s): forgets seconds well behind the window. */
+  forget(time: number): void {
+    if (time <= this.newest) return;
+    this.newest = time;
+    const limit = time - this.windowSeconds;
+    // Seconds arrive mostly in order; forget those well behind the window.
+    while (this.secondsHead < this.secondsSeen.length) {
+      const second = this.secondsSeen[this.secondsHead]!;
+      if (second >= limit - 1) break;
+      this.bySecond.delete(second);
+      this.secondsHead++;
+    }
+    if (this.secondsHead > 4096 && this.secondsHead * 2 > this.secondsSeen.length) {
+      this.secondsSeen.splice(0, this.secondsHead);
+      this.secondsHead = 0;
+    }
+  }
+}
+
+function byHash(flat: unknown[]): Map<number, unknown[]> {
+  const map = new Map<number, unknown[]>();
+  for (let i = 0; i < flat.length; i += 4) {
+    const hash = flat[i] as number;
+    const list = map.get(hash);
+    if (list === undefined) map.set(hash, flat.slice(i, i + 4));
+    else list.push(...flat.slice(i, i + 4));
+  }
+  return map;
+}
+
+function findKey(
+  keys: unknown[],
+  hash: number,
+  key: Uint8Array | string,
+  start: number,
+  end: number,
+): boolean {
+  for (let i = 0; i < keys.length; i += 4) {
+    if (keys[i] !== hash) continue;
+    const other = keys[i + 1] as Uint8Array | string;
+    if (typeof key === 'string' || typeof other === 'string') {
+      if (key === other) return true;
+      continue;
+    }
+    const otherStart = keys[i + 2] as number;
+    const n = end - start;
+    if ((keys[i + 3] as number) - otherStart !== n) continue;
+    let k = 0;
+    while (k < n && key[start + k] === other[otherStart + k]) k++;
+    if (k === n) return true;
+  }
+  return false;
 }
 
 /**
- * The processing half of the pipeline: parses lines that are already in processing order (from a
- * {@link LineOrderer}), reconstructs calls and aggregates the KPIs.
+ * The processing half of the pipeline: takes events that are already in processing order (from a
+ * {@link LineOrderer} and a parser), reconstructs calls and aggregates the KPIs.
  */
 export interface OrderedStatsPipeline {
-  /**
-   * Adds a raw line in processing order. A line that does not parse is reported to `onMalformed`
-   * with `tag` and counted.
-   */
-  pushOrderedLine(line: string, tag: number): void;
-  /**
-   * {@link pushOrderedLine} for a line found in `text` from `start` to `end` (no terminator, no
-   * trailing `\r`) whose head was read already ({@link readQueueLogHead}, positions relative to
-   * `start`).
-   */
-  pushOrderedLineAt(
-    text: string,
-    start: number,
-    end: number,
-    head: QueueLogHead,
-    tag: number,
-  ): void;
+  /** Adds an event in processing order. */
+  push(event: TelephonyEvent): void;
   /**
    * Ends the input and returns the report.
-   * @param input the counters of the reader and of the orderer (`malformed`: lines rejected
-   *   before this pipeline; it adds its own)
+   * @param input the counters of the reader, the orderer and the parser (`malformed`: every line
+   *   rejected before this pipeline)
    */
   finish(
     input: Pick<InputReport, 'files' | 'lines' | 'malformed' | 'duplicates' | 'late'>,
@@ -167,18 +305,14 @@ export interface OrderedStatsPipeline {
  * Creates the processing half ({@link OrderedStatsPipeline}).
  * @param settings the report settings (kpi.md)
  * @param aliases member name → person (`--agents`)
- * @param onMalformed receives lines that do not parse
  */
 export function createOrderedStatsPipeline(
   settings: StatsSettings,
   aliases: ReadonlyMap<string, string> = new Map(),
-  onMalformed: MalformedLineHandler = () => undefined,
 ): OrderedStatsPipeline {
-  const core = createCore(settings, aliases, onMalformed);
+  const core = createCore(settings, aliases, () => undefined);
   return {
-    pushOrderedLine: (line, tag) => core.ingestParsed(parseQueueLogLine(line), tag),
-    pushOrderedLineAt: (text, start, end, head, tag) =>
-      core.ingestParsed(parseQueueLogLineAt(text, start, end, head), tag),
+    push: (event) => core.ingest(event),
     finish: (input) => core.finish(input),
   };
 }

@@ -88,16 +88,55 @@ interface RecentCall {
  */
 interface CallEntry {
   readonly callId: string;
-  /** The open queue-calls of this callid (normally none or one). */
-  open: OpenCall[];
+  /**
+   * The open queue-calls of this callid, in order: `open`, then `moreOpen` (normally none or one
+   * in all, so no list is allocated for them; `moreOpen` is empty while `open` is null).
+   */
+  open: OpenCall | null;
+  moreOpen: OpenCall[];
   /** In the recent set: touched by a queue-call opening or closing, and not forgotten since. */
   recent: boolean;
   /** Epoch s of the latest touch (meaningful when `recent`). */
   time: number;
-  /** Queues whose queue-call of this callid closed (meaningful when `recent`). */
-  closedQueues: string[];
+  /** Queues whose queue-call of this callid closed, in order: `closed`, then `moreClosed`. */
+  closed: string | null;
+  moreClosed: string[];
   /** Deleted from the index (a newer entry may stand for the same callid). */
   gone: boolean;
+}
+
+function addOpen(entry: CallEntry, call: OpenCall): void {
+  if (entry.open === null) entry.open = call;
+  else if (entry.moreOpen === NO_CALLS) entry.moreOpen = [call];
+  else entry.moreOpen.push(call);
+}
+
+function removeOpen(entry: CallEntry, call: OpenCall): void {
+  if (entry.open === call) entry.open = entry.moreOpen.length > 0 ? entry.moreOpen.shift()! : null;
+  else if (entry.moreOpen.length > 0) removeItem(entry.moreOpen, call);
+}
+
+function openList(entry: CallEntry): OpenCall[] {
+  return entry.open === null ? [] : [entry.open, ...entry.moreOpen];
+}
+
+function addClosed(entry: CallEntry, queue: string): void {
+  if (entry.closed === null) entry.closed = queue;
+  else if (entry.moreClosed === NO_IDS) entry.moreClosed = [queue];
+  else entry.moreClosed.push(queue);
+}
+
+/** Removes the first `queue` from the entry's closed queues. */
+function removeClosed(entry: CallEntry, queue: string): void {
+  if (entry.closed === queue) {
+    entry.closed = entry.moreClosed.length > 0 ? entry.moreClosed.shift()! : null;
+  } else if (entry.moreClosed.length > 0) {
+    removeItem(entry.moreClosed, queue);
+  }
+}
+
+function closedList(entry: CallEntry): string[] {
+  return entry.closed === null ? [] : [entry.closed, ...entry.moreClosed];
 }
 
 function removeItem<T>(list: T[], item: T): boolean {
@@ -264,7 +303,7 @@ export class CallReconstructor {
       agents: Object.fromEntries(this.agents),
       recent: this.recentEntries().map((e): [string, RecentCall] => [
         e.callId,
-        { time: e.time, closedQueues: e.closedQueues },
+        { time: e.time, closedQueues: closedList(e) },
       ]),
       lastTime: this.lastTime,
     });
@@ -299,7 +338,7 @@ export class CallReconstructor {
     for (const [id, recent] of state.recent) {
       const entry = r.entryOf(id);
       entry.time = recent.time;
-      entry.closedQueues = recent.closedQueues;
+      for (const queue of recent.closedQueues) addClosed(entry, queue);
       if (!entry.recent) {
         entry.recent = true;
         r.recentOrder.push(entry);
@@ -444,7 +483,16 @@ export class CallReconstructor {
   private entryOf(callId: string): CallEntry {
     let entry = this.entries.get(callId);
     if (entry === undefined) {
-      entry = { callId, open: NO_CALLS, recent: false, time: 0, closedQueues: NO_IDS, gone: false };
+      entry = {
+        callId,
+        open: null,
+        moreOpen: NO_CALLS,
+        recent: false,
+        time: 0,
+        closed: null,
+        moreClosed: NO_IDS,
+        gone: false,
+      };
       this.entries.set(callId, entry);
     }
     return entry;
@@ -453,18 +501,14 @@ export class CallReconstructor {
   /** The open queue-call of (callId, queue). */
   private find(callId: string, queue: string): OpenCall | undefined {
     const entry = this.entries.get(callId);
-    if (entry === undefined) return undefined;
-    for (const call of entry.open) if (call.queue === queue) return call;
+    if (entry === undefined || entry.open === null) return undefined;
+    if (entry.open.queue === queue) return entry.open;
+    for (const call of entry.moreOpen) if (call.queue === queue) return call;
     return undefined;
   }
 
   private index(callId: string, call: OpenCall): void {
-    this.addOpen(this.entryOf(callId), call);
-  }
-
-  private addOpen(entry: CallEntry, call: OpenCall): void {
-    if (entry.open === NO_CALLS) entry.open = [call];
-    else entry.open.push(call);
+    addOpen(this.entryOf(callId), call);
   }
 
   private drop(entry: CallEntry): void {
@@ -475,9 +519,8 @@ export class CallReconstructor {
   /** Whether (callId, queue) was closed recently: a later line for it is stray. */
   private isClosed(callId: string, queue: string): boolean {
     const entry = this.entries.get(callId);
-    return (
-      entry !== undefined && entry.closedQueues.length > 0 && entry.closedQueues.includes(queue)
-    );
+    if (entry === undefined || entry.closed === null) return false;
+    return entry.closed === queue || entry.moreClosed.includes(queue);
   }
 
   /** Marks a callid as seen at `t` (epoch s): it becomes or stays recent. */
@@ -502,7 +545,7 @@ export class CallReconstructor {
   /** All open queue-calls, once each. */
   private openCalls(): OpenCall[] {
     const all = new Set<OpenCall>();
-    for (const entry of this.entries.values()) for (const call of entry.open) all.add(call);
+    for (const entry of this.entries.values()) for (const call of openList(entry)) all.add(call);
     return [...all];
   }
 
@@ -510,7 +553,7 @@ export class CallReconstructor {
     const entry = this.entryOf(callId);
     const firstStint = !entry.recent;
     this.touch(entry, t);
-    if (entry.closedQueues.length > 0) removeItem(entry.closedQueues, queue);
+    if (entry.closed !== null) removeClosed(entry, queue);
     const call: OpenCall = {
       callId,
       queue,
@@ -524,7 +567,7 @@ export class CallReconstructor {
       rings: NO_RINGS,
       aliasIds: NO_IDS,
     };
-    this.addOpen(entry, call);
+    addOpen(entry, call);
     this.waitingSet(queue).add(call);
     return call;
   }
@@ -633,11 +676,9 @@ export class CallReconstructor {
   /** Takes `call` out of the open calls of `callId` and records its queue as closed there. */
   private close(callId: string, call: OpenCall, t: number): void {
     const entry = this.entryOf(callId);
-    if (entry.open.length === 1 && entry.open[0] === call) entry.open = NO_CALLS;
-    else removeItem(entry.open, call);
+    removeOpen(entry, call);
     this.touch(entry, t);
-    if (entry.closedQueues === NO_IDS) entry.closedQueues = [call.queue];
-    else entry.closedQueues.push(call.queue);
+    addClosed(entry, call.queue);
   }
 
   private record(
@@ -779,7 +820,7 @@ export class CallReconstructor {
       const entry = order[i]!;
       if (entry.gone) continue;
       if (entry.time >= limit) break;
-      if (entry.open.length > 0) kept.push(entry);
+      if (entry.open !== null) kept.push(entry);
       else this.drop(entry);
     }
     // Entries kept move up to just before the first one not looked at, in their order.

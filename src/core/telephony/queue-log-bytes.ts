@@ -1,0 +1,667 @@
+/**
+ * Byte-level `queue_log` parsing: the fast path of `callfloor stats` on large inputs (issue #2).
+ *
+ * A raw line's bytes are parsed straight into an {@link EventBatch} — typed-array columns that
+ * pass between threads without copying — so the reading thread parses and the other thread only
+ * turns columns into {@link TelephonyEvent}s ({@link batchEvent}) for reconstruction. No string is
+ * made per line: queue and member names are interned ({@link EventBatch.names}), and the few
+ * string fields (callid, caller id, pause reason, …) are copied into one byte buffer per batch.
+ *
+ * The result is exactly {@link parseQueueLogLine}'s: every line this path does not cover — any
+ * byte outside ASCII, a fractional epoch, a number that is not plain digits, a verb without a
+ * code, informational and unknown verbs, a malformed line — is left to the string parser
+ * ({@link ByteLineParser.write} returns false), and tests compare the two on every fixture.
+ */
+import { INFORMATIONAL_VERBS, verbRank, type TelephonyEvent } from './events.js';
+import { VERB_CODES } from './queue-log.js';
+
+/** Slots per event in {@link EventBatch.refs}. */
+export const REF_STRIDE = 9;
+/** Slots per event in {@link EventBatch.nums}. */
+export const NUM_STRIDE = 3;
+
+// Slots of refs: name ids (−1: null), then [start, end) ranges in the batch text (start −1: null).
+const QUEUE = 0;
+const AGENT = 1;
+const CALL_ID = 2;
+const S1 = 3;
+const S2 = 5;
+const S3 = 7;
+
+const BAR = 0x7c;
+const MAX_FIELDS = 32;
+/** Names interned before the table starts over (at a batch boundary), bounding its memory. */
+const MAX_NAMES = 100_000;
+
+/**
+ * Parsed events in processing order, as columns.
+ *
+ * Event `i`: `time[i]` (epoch s), `kind[i]` — 1 + its index in {@link VERB_CODES}, or 0 when
+ * the event is the next one of `events` (parsed by the string parser) — and its fields in
+ * `refs[i * REF_STRIDE …]` (queue and member as name ids, callid and string data fields as
+ * ranges of `text`) and `nums[i * NUM_STRIDE …]` (numeric data fields, NaN for null).
+ */
+export interface EventBatch {
+  readonly count: number;
+  readonly time: Float64Array;
+  readonly kind: Uint8Array;
+  readonly refs: Int32Array;
+  readonly nums: Float64Array;
+  /** String fields' bytes (ASCII), `textLength` of them used. */
+  readonly text: Uint8Array;
+  readonly textLength: number;
+  /** Events the string parser made, in order (one per `kind` 0). */
+  readonly events: TelephonyEvent[];
+  /** Names this batch adds to the name table, in id order (after clearing it when `resetNames`). */
+  readonly names: string[];
+  /** The name table starts over before this batch's names. */
+  readonly resetNames: boolean;
+}
+
+/** The arrays an {@link EventBatch} is written into (reused batch after batch). */
+export interface BatchColumns {
+  readonly time: Float64Array;
+  readonly kind: Uint8Array;
+  readonly refs: Int32Array;
+  readonly nums: Float64Array;
+  readonly text: Uint8Array;
+}
+
+/**
+ * Allocates the columns of a batch of `capacity` events with `textBytes` bytes for string fields;
+ * on SharedArrayBuffers when `shared` (reused between threads without moving them).
+ */
+export function allocateColumns(capacity: number, textBytes: number, shared = false): BatchColumns {
+  const buffer = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
+    shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  return {
+    time: new Float64Array(buffer(8 * capacity)),
+    kind: new Uint8Array(buffer(capacity)),
+    refs: new Int32Array(buffer(4 * REF_STRIDE * capacity)),
+    nums: new Float64Array(buffer(8 * NUM_STRIDE * capacity)),
+    text: new Uint8Array(buffer(textBytes)),
+  };
+}
+
+/** Verb code (see {@link VERB_CODES}) → processing rank ({@link verbRank}). */
+const RANK_OF_CODE = Int8Array.from([10, ...VERB_CODES.map(verbRank)]);
+const INFORMATIONAL_CODE = new Uint8Array(VERB_CODES.length + 1);
+VERB_CODES.forEach(
+  (verb, i) => (INFORMATIONAL_CODE[i + 1] = INFORMATIONAL_VERBS.has(verb) ? 1 : 0),
+);
+
+function fnv(buf: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h;
+}
+
+const VERB_BYTES = VERB_CODES.map((v) => Uint8Array.from(v, (c) => c.charCodeAt(0)));
+/** Verb hash → code; verbs whose hash collides get none (the string path reads them). */
+const CODE_BY_HASH = new Map<number, number>();
+{
+  const seen = new Set<number>();
+  VERB_BYTES.forEach((bytes, i) => {
+    const h = fnv(bytes, 0, bytes.length);
+    if (seen.has(h)) CODE_BY_HASH.delete(h);
+    else CODE_BY_HASH.set(h, i + 1);
+    seen.add(h);
+  });
+}
+
+function sameBytes(
+  a: Uint8Array,
+  aStart: number,
+  b: Uint8Array,
+  bStart: number,
+  n: number,
+): boolean {
+  for (let k = 0; k < n; k++) if (a[aStart + k] !== b[bStart + k]) return false;
+  return true;
+}
+
+function verbCodeAt(buf: Uint8Array, start: number, end: number): number {
+  const code = CODE_BY_HASH.get(fnv(buf, start, end)) ?? 0;
+  if (code === 0) return 0;
+  const bytes = VERB_BYTES[code - 1]!;
+  return bytes.length === end - start && sameBytes(bytes, 0, buf, start, bytes.length) ? code : 0;
+}
+
+/**
+ * Interned names: callids, queues and members. Each is made a string once, so the other thread
+ * gets the same string object for every line of a call (its hash computed once, map lookups by
+ * identity) and allocates nothing per line.
+ */
+class NameTable {
+  private readonly firstByHash = new Map<number, number>();
+  /** Next id with the same hash, or −1. */
+  private chain: Int32Array = new Int32Array(1024);
+  /** Each name's bytes: `arena` from `starts[id]` to `starts[id + 1]`. */
+  private starts: Int32Array = new Int32Array(1025);
+  private arena = new Uint8Array(1 << 16);
+  private size = 0;
+  added: string[] = [];
+  reset = false;
+
+  id(buf: Uint8Array, start: number, end: number): number {
+    const n = end - start;
+    const h = fnv(buf, start, end);
+    const first = this.firstByHash.get(h) ?? -1;
+    for (let id = first; id >= 0; id = this.chain[id]!) {
+      const at = this.starts[id]!;
+      if (this.starts[id + 1]! - at === n && sameBytes(this.arena, at, buf, start, n)) return id;
+    }
+    const id = this.size++;
+    if (this.size === this.chain.length) {
+      const size = 2 * this.chain.length;
+      this.chain = grown(this.chain, size);
+      this.starts = grown(this.starts, size + 1);
+    }
+    const at = this.starts[id]!;
+    if (at + n > this.arena.length) {
+      const arena = new Uint8Array(Math.max(2 * this.arena.length, at + n));
+      arena.set(this.arena.subarray(0, at));
+      this.arena = arena;
+    }
+    this.arena.set(buf.subarray(start, end), at);
+    this.starts[id + 1] = at + n;
+    this.chain[id] = first;
+    this.firstByHash.set(h, id);
+    this.added.push(ASCII.decode(buf.subarray(start, end)));
+    return id;
+  }
+
+  /** Called between batches: starts over when the table has grown large. */
+  turn(): void {
+    this.added = [];
+    this.reset = false;
+    if (this.size > MAX_NAMES) {
+      this.firstByHash.clear();
+      this.size = 0;
+      this.reset = true;
+    }
+  }
+}
+
+function grown(array: Int32Array, size: number): Int32Array {
+  const out = new Int32Array(size);
+  out.set(array);
+  return out;
+}
+
+const ASCII = new TextDecoder();
+
+/** `NONE` or empty: a null base field (queue_log writes `NONE`). */
+function isNone(buf: Uint8Array, start: number, end: number): boolean {
+  const n = end - start;
+  return (
+    n === 0 ||
+    (n === 4 &&
+      buf[start] === 0x4e &&
+      buf[start + 1] === 0x4f &&
+      buf[start + 2] === 0x4e &&
+      buf[start + 3] === 0x45)
+  );
+}
+
+/** ASCII white space as String.prototype.trim() removes it. */
+function isSpace(b: number): boolean {
+  return b === 0x20 || (b >= 0x09 && b <= 0x0d);
+}
+
+const PAUSED = Uint8Array.from('PAUSED', (c) => c.charCodeAt(0));
+
+/**
+ * Reads the head of raw queue_log lines given as bytes (no terminator; the reader took one
+ * trailing `\r`): time, verb, rank, and a hash of the whole line. Reused for every line.
+ */
+export class ByteLineHead {
+  /** Time (epoch s), verb code, rank and line hash of the line {@link readHead} read last. */
+  time = 0;
+  rank = 0;
+  code = 0;
+  /** FNV-1a hash of the line's bytes as given (for duplicate detection). */
+  hash = 0;
+
+  protected readonly bars = new Int32Array(MAX_FIELDS);
+  protected nBars = 0;
+  protected lineEnd = 0;
+  protected buf: Uint8Array = new Uint8Array(0);
+
+  /**
+   * Reads a line's time, verb and rank, for ordering.
+   * @returns false when the line is not for the byte path (read it with {@link readQueueLogHead})
+   */
+  readHead(buf: Uint8Array, start: number, end: number): boolean {
+    // The string parser ignores one trailing \r (a second one, after the reader took the first).
+    const stop = end > start && buf[end - 1] === 0x0d ? end - 1 : end;
+    if (!this.split(buf, start, stop) || this.nBars < 4) return false;
+    if (stop < end) this.hash = Math.imul(this.hash ^ 0x0d, 0x01000193);
+    const p1 = this.bars[0]!;
+    if (p1 === start || p1 - start > 20) return false;
+    let time = 0;
+    for (let i = start; i < p1; i++) {
+      const c = buf[i]! - 48;
+      if (c < 0 || c > 9) return false;
+      time = time * 10 + c;
+    }
+    const code = verbCodeAt(buf, this.bars[3]! + 1, this.nBars > 4 ? this.bars[4]! : stop);
+    if (code === 0) return false;
+    this.code = code;
+    this.time = time;
+    this.rank = RANK_OF_CODE[code]!;
+    return true;
+  }
+
+  /** Finds the line's `|` positions; false when it holds a byte outside ASCII or too many fields. */
+  private split(buf: Uint8Array, start: number, end: number): boolean {
+    let n = 0;
+    let any = 0;
+    let h = 0x811c9dc5;
+    const bars = this.bars;
+    for (let i = start; i < end; i++) {
+      const b = buf[i]!;
+      any |= b;
+      h = Math.imul(h ^ b, 0x01000193);
+      if (b === BAR) {
+        if (n === MAX_FIELDS) return false;
+        bars[n++] = i;
+      }
+    }
+    if (any >= 0x80) return false;
+    this.hash = h;
+    this.nBars = n;
+    this.buf = buf;
+    this.lineEnd = end;
+    return true;
+  }
+}
+
+/**
+ * Parses raw queue_log lines given as bytes (no terminator; the reader took one trailing `\r`)
+ * into {@link EventBatch}es. One instance per stream; not thread-safe.
+ */
+export class ByteLineParser extends ByteLineHead {
+  private readonly names = new NameTable();
+  private count = 0;
+  private times: Float64Array;
+  private kinds: Uint8Array;
+  private refs: Int32Array;
+  private nums: Float64Array;
+  private text: Uint8Array;
+  private textLength = 0;
+  private events: TelephonyEvent[] = [];
+  readonly capacity: number;
+
+  /**
+   * @param columns where the first batch is written (its `time.length` events at most; string
+   *   fields must fit in its `text`)
+   */
+  constructor(columns: BatchColumns) {
+    super();
+    this.capacity = columns.time.length;
+    this.times = columns.time;
+    this.kinds = columns.kind;
+    this.refs = columns.refs;
+    this.nums = columns.nums;
+    this.text = columns.text;
+  }
+
+  /** Events in the current batch. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Whether the current batch has room for one more line of `lineBytes` bytes. */
+  hasRoom(lineBytes: number): boolean {
+    return this.count < this.capacity && this.textLength + lineBytes + 1 <= this.text.length;
+  }
+
+  /**
+   * Parses a line into the current batch.
+   * @returns false when the line is not for this path: parse it with {@link parseQueueLogLine}
+   *   and {@link addEvent} the event (nothing was added)
+   */
+  write(buf: Uint8Array, start: number, end: number): boolean {
+    if (this.count === this.capacity) throw new Error('event batch full: take() it first');
+    // A line longer than the whole text buffer is left to the string parser.
+    if (this.textLength + (end - start) + 1 > this.text.length) return false;
+    if (!this.readHead(buf, start, end)) return false;
+    const code = this.code;
+    if (INFORMATIONAL_CODE[code] === 1) return false;
+    const i = this.count;
+    const r = i * REF_STRIDE;
+    const n = i * NUM_STRIDE;
+    const refs = this.refs;
+    const nums = this.nums;
+    const [p1, p2, p3, p4] = [this.bars[0]!, this.bars[1]!, this.bars[2]!, this.bars[3]!];
+    const textMark = this.textLength;
+    nums[n] = NaN;
+    nums[n + 1] = NaN;
+    nums[n + 2] = NaN;
+    refs[r + S1] = -1;
+    refs[r + S2] = -1;
+    refs[r + S3] = -1;
+    const nData = this.nBars >= 5 ? this.nBars - 4 : 0;
+    let ok = true;
+    switch (VERB_CODES[code - 1]!) {
+      case 'ADDMEMBER':
+      case 'AGENTLOGIN':
+      case 'AGENTCALLBACKLOGIN':
+        nums[n] = nData > 0 && this.isPaused(0) ? 1 : 0;
+        break;
+      case 'PAUSE':
+      case 'UNPAUSE':
+      case 'PAUSEALL':
+      case 'UNPAUSEALL':
+        // The reason is never null: "" when absent.
+        if (nData > 0) this.copyField(0, r + S1, false);
+        else this.copyRange(buf, 0, 0, r + S1);
+        break;
+      case 'ENTERQUEUE':
+        this.copyField(0, r + S1, true);
+        this.copyField(1, r + S2, true);
+        ok = this.num(2, nData, n);
+        this.copyField(3, r + S3, true);
+        break;
+      case 'RINGNOANSWER':
+      case 'RINGCANCELED':
+        ok = this.num(0, nData, n);
+        break;
+      case 'CONNECT':
+        ok = this.num(0, nData, n) && this.num(2, nData, n + 1);
+        this.copyField(1, r + S1, true);
+        break;
+      case 'ABANDON':
+      case 'EXITWITHTIMEOUT':
+      case 'EXITEMPTY':
+        ok = this.num(0, nData, n) && this.num(1, nData, n + 1) && this.num(2, nData, n + 2);
+        break;
+      case 'EXITWITHKEY':
+        this.copyField(0, r + S1, true);
+        ok = this.num(1, nData, n) && this.num(2, nData, n + 1) && this.num(3, nData, n + 2);
+        break;
+      case 'COMPLETEAGENT':
+      case 'COMPLETECALLER':
+        ok = this.num(0, nData, n) && this.num(1, nData, n + 1) && this.num(2, nData, n + 2);
+        break;
+      case 'TRANSFER':
+      case 'BLINDTRANSFER':
+        ok = this.num(2, nData, n) && this.num(3, nData, n + 1) && this.num(4, nData, n + 2);
+        this.transferTarget(nData, r + S1);
+        break;
+      case 'ATTENDEDTRANSFER':
+        this.copyField(0, r + S1, true);
+        if (nData >= 4) {
+          ok =
+            this.num(nData - 3, nData, n) &&
+            this.num(nData - 2, nData, n + 1) &&
+            this.num(nData - 1, nData, n + 2);
+        }
+        break;
+      default:
+        break;
+    }
+    if (!ok) {
+      this.textLength = textMark;
+      return false;
+    }
+    refs[r + QUEUE] = isNone(buf, p2 + 1, p3) ? -1 : this.names.id(buf, p2 + 1, p3);
+    refs[r + AGENT] = isNone(buf, p3 + 1, p4) ? -1 : this.names.id(buf, p3 + 1, p4);
+    refs[r + CALL_ID] = isNone(buf, p1 + 1, p2) ? -1 : this.names.id(buf, p1 + 1, p2);
+    this.times[i] = this.time;
+    this.kinds[i] = code;
+    this.count++;
+    return true;
+  }
+
+  /** Adds an event parsed by the string parser (kind 0 in the batch). */
+  addEvent(event: TelephonyEvent): void {
+    if (this.count === this.capacity) throw new Error('event batch full: take() it first');
+    this.times[this.count] = event.time;
+    this.kinds[this.count] = 0;
+    this.events.push(event);
+    this.count++;
+  }
+
+  /**
+   * Hands over the current batch and starts a new one in `next` (the columns of a batch already
+   * consumed, or new ones).
+   */
+  take(next: BatchColumns): EventBatch {
+    const batch: EventBatch = {
+      count: this.count,
+      time: this.times,
+      kind: this.kinds,
+      refs: this.refs,
+      nums: this.nums,
+      text: this.text,
+      textLength: this.textLength,
+      events: this.events,
+      names: this.names.added,
+      resetNames: this.names.reset,
+    };
+    this.names.turn();
+    this.count = 0;
+    this.times = next.time;
+    this.kinds = next.kind;
+    this.refs = next.refs;
+    this.nums = next.nums;
+    this.text = next.text;
+    this.textLength = 0;
+    this.events = [];
+    return batch;
+  }
+
+  /** Data field `k` (0-based): [start, end) in the line's buffer. */
+  private fieldStart(k: number): number {
+    return this.bars[4 + k]! + 1;
+  }
+  private fieldEnd(k: number): number {
+    return 5 + k < this.nBars ? this.bars[5 + k]! : this.lineEnd;
+  }
+
+  /** Data field `k` as a number into `nums[slot]` (NaN: absent or empty); false unless digits. */
+  private num(k: number, nData: number, slot: number): boolean {
+    if (k >= nData) return true;
+    const start = this.fieldStart(k);
+    const end = this.fieldEnd(k);
+    if (start === end) return true;
+    let value = 0;
+    for (let i = start; i < end; i++) {
+      const c = this.buf[i]! - 48;
+      if (c < 0 || c > 9) return false;
+      value = value * 10 + c;
+    }
+    this.nums[slot] = value;
+    return true;
+  }
+
+  /** Copies data field `k` into the text as `refs[slot…]`; absent (or empty when `emptyIsNull`) → null. */
+  private copyField(k: number, slot: number, emptyIsNull: boolean): void {
+    const nData = this.nBars >= 5 ? this.nBars - 4 : 0;
+    if (k >= nData) return;
+    const start = this.fieldStart(k);
+    const end = this.fieldEnd(k);
+    if (emptyIsNull && start === end) return;
+    this.copyRange(this.buf, start, end, slot);
+  }
+
+  /** TRANSFER's target: `extension@context`, or the extension alone, or null. */
+  private transferTarget(nData: number, slot: number): void {
+    if (nData < 1 || this.fieldStart(0) === this.fieldEnd(0)) return;
+    const at = this.textLength;
+    this.append(this.buf, this.fieldStart(0), this.fieldEnd(0));
+    if (nData > 1 && this.fieldStart(1) < this.fieldEnd(1)) {
+      this.append(AT, 0, 1);
+      this.append(this.buf, this.fieldStart(1), this.fieldEnd(1));
+    }
+    this.refs[slot] = at;
+    this.refs[slot + 1] = this.textLength;
+  }
+
+  private copyRange(buf: Uint8Array, start: number, end: number, slot: number): void {
+    this.refs[slot] = this.textLength;
+    this.append(buf, start, end);
+    this.refs[slot + 1] = this.textLength;
+  }
+
+  private append(buf: Uint8Array, start: number, end: number): void {
+    const text = this.text;
+    let at = this.textLength;
+    for (let i = start; i < end; i++) text[at++] = buf[i]!;
+    this.textLength = at;
+  }
+
+  /** `(data1 ?? '').trim().toUpperCase() === 'PAUSED'`, on ASCII bytes. */
+  private isPaused(k: number): boolean {
+    let start = this.fieldStart(k);
+    let end = this.fieldEnd(k);
+    while (start < end && isSpace(this.buf[start]!)) start++;
+    while (end > start && isSpace(this.buf[end - 1]!)) end--;
+    if (end - start !== PAUSED.length) return false;
+    for (let i = 0; i < PAUSED.length; i++) {
+      const b = this.buf[start + i]!;
+      if ((b >= 0x61 && b <= 0x7a ? b - 32 : b) !== PAUSED[i]) return false;
+    }
+    return true;
+  }
+}
+
+const AT = Uint8Array.of(0x40);
+
+function textAt(refs: Int32Array, slot: number, text: string): string | null {
+  const start = refs[slot]!;
+  return start < 0 ? null : text.slice(start, refs[slot + 1]);
+}
+
+function numberAt(nums: Float64Array, slot: number): number | null {
+  const value = nums[slot]!;
+  return Number.isNaN(value) ? null : value;
+}
+
+/**
+ * Event `i` of a batch as a {@link TelephonyEvent}: the event {@link parseQueueLogLine} gives for
+ * its line.
+ * @param names the name table (ids from every batch so far, see {@link EventBatch.names})
+ * @param text the batch's `text` decoded (latin1: it is ASCII)
+ * @param next the string parser's events of the batch are taken from here in order (kind 0)
+ */
+export function batchEvent(
+  batch: EventBatch,
+  i: number,
+  names: readonly string[],
+  text: string,
+  next: () => TelephonyEvent,
+): TelephonyEvent {
+  const code = batch.kind[i]!;
+  if (code === 0) return next();
+  const refs = batch.refs;
+  const nums = batch.nums;
+  const r = i * REF_STRIDE;
+  const n = i * NUM_STRIDE;
+  const time = batch.time[i]!;
+  const q = refs[r + QUEUE]!;
+  const a = refs[r + AGENT]!;
+  const queue = q < 0 ? null : names[q]!;
+  const agent = a < 0 ? null : names[a]!;
+  const c = refs[r + CALL_ID]!;
+  const callId = c < 0 ? null : names[c]!;
+  const kind = VERB_CODES[code - 1] as TelephonyEvent['kind'];
+  const str = (slot: number): string | null => textAt(refs, r + slot, text);
+  const num = (k: number): number | null => numberAt(nums, n + k);
+  switch (kind) {
+    case 'ADDMEMBER':
+    case 'AGENTLOGIN':
+    case 'AGENTCALLBACKLOGIN':
+      return { time, callId, queue, agent, kind, paused: nums[n] === 1 };
+    case 'PAUSE':
+    case 'UNPAUSE':
+    case 'PAUSEALL':
+    case 'UNPAUSEALL':
+      return { time, callId, queue, agent, kind, reason: str(S1) ?? '' };
+    case 'ENTERQUEUE':
+      return {
+        time,
+        callId,
+        queue,
+        agent,
+        kind,
+        url: str(S1),
+        callerId: str(S2),
+        position: num(0),
+        callerName: str(S3),
+      };
+    case 'RINGNOANSWER':
+    case 'RINGCANCELED':
+      return { time, callId, queue, agent, kind, ringTimeMs: num(0) };
+    case 'CONNECT':
+      return {
+        time,
+        callId,
+        queue,
+        agent,
+        kind,
+        holdTime: num(0),
+        bridgedChannel: str(S1),
+        ringTime: num(1),
+      };
+    case 'ABANDON':
+    case 'EXITWITHTIMEOUT':
+    case 'EXITEMPTY':
+    case 'EXITWITHKEY':
+      return {
+        time,
+        callId,
+        queue,
+        agent,
+        kind,
+        key: str(S1),
+        position: num(0),
+        origPosition: num(1),
+        waitTime: num(2),
+      };
+    case 'COMPLETEAGENT':
+    case 'COMPLETECALLER':
+      return {
+        time,
+        callId,
+        queue,
+        agent,
+        kind,
+        holdTime: num(0),
+        callTime: num(1),
+        origPosition: num(2),
+        target: null,
+      };
+    case 'TRANSFER':
+    case 'BLINDTRANSFER':
+    case 'ATTENDEDTRANSFER':
+      return {
+        time,
+        callId,
+        queue,
+        agent,
+        kind,
+        target: str(S1),
+        holdTime: num(0),
+        callTime: num(1),
+        origPosition: num(2),
+      };
+    case 'QUEUESTART':
+    case 'CONFIGRELOAD':
+    case 'REMOVEMEMBER':
+    case 'AGENTLOGOFF':
+    case 'AGENTCALLBACKLOGOFF':
+    case 'AGENTDUMP':
+    case 'JOINEMPTY':
+    case 'JOINUNAVAIL':
+    case 'HOLD':
+    case 'UNHOLD':
+    case 'RINGSTART':
+      return { time, callId, queue, agent, kind };
+    case 'INFORMATIONAL':
+    case 'UNKNOWN':
+      throw new Error(`batch event ${i}: ${kind} events are not encoded in columns`);
+  }
+}
