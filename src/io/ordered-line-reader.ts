@@ -16,7 +16,7 @@
 import { Buffer } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
 import type { TelephonyEvent } from '../core/telephony/events.js';
-import { batchEvent, type EventBatch } from '../core/telephony/queue-log-bytes.js';
+import { addBatchNames, batchEvent, type EventBatch } from '../core/telephony/queue-log-bytes.js';
 import {
   UnreadableInputError,
   type MalformedLine,
@@ -148,10 +148,9 @@ export function readOrderedEvents(
         switch (message.type) {
           case 'batch': {
             const { batch, problems } = message;
-            if (batch.resetNames) names.length = 0;
-            for (const name of batch.names) names.push(name);
             // ASCII only (the parser leaves any other line to the string parser).
             const text = Buffer.from(batch.text.buffer, 0, batch.textLength).toString('latin1');
+            addBatchNames(batch, text, names);
             let side = 0;
             const nextEvent = (): TelephonyEvent => batch.events[side++]!;
             let next = 0;

@@ -10,7 +10,6 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parse as parseCsv } from 'csv-parse';
 import type { TelephonyEvent } from '../core/telephony/events.js';
 import { parseQueueLogLine } from '../core/telephony/queue-log.js';
 import { rowLayout, rowLine, type RowLayout } from '../core/telephony/realtime-row.js';
@@ -405,6 +404,8 @@ async function readRows(
   report: (line: number, field: string, reason: string) => void,
   counts: { lines: number },
 ): Promise<void> {
+  // Loaded here: most inputs are raw logs, and the reader thread starts faster without it.
+  const { parse: parseCsv } = await import('csv-parse');
   const parser = Readable.from(text).pipe(
     parseCsv({
       delimiter,

@@ -8,7 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { sharedDataAvailable, sharedDataPath } from '../../test-support/shared-data.js';
 import { generate } from '../simulation/index.js';
 import type { TelephonyEvent } from './events.js';
-import { allocateColumns, batchEvent, ByteLineParser, type EventBatch } from './queue-log-bytes.js';
+import {
+  addBatchNames,
+  allocateColumns,
+  batchEvent,
+  ByteLineParser,
+  type EventBatch,
+} from './queue-log-bytes.js';
 import { parseQueueLogLine } from './queue-log.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'queue_log');
@@ -35,9 +41,8 @@ function compare(lines: readonly string[]): Compared {
   let slow = 0;
   const drain = (): void => {
     const batch: EventBatch = parser.take(allocateColumns(64, 64 * 256));
-    if (batch.resetNames) names.length = 0;
-    names.push(...batch.names);
     const text = new TextDecoder().decode(batch.text.subarray(0, batch.textLength));
+    addBatchNames(batch, text, names);
     let side = 0;
     for (let i = 0; i < batch.count; i++) {
       got.push(batchEvent(batch, i, names, text, () => batch.events[side++]!));
@@ -60,6 +65,10 @@ function compare(lines: readonly string[]): Compared {
   drain();
   expect(got).toEqual(expected);
   return { fast, slow };
+}
+
+function textOf(batch: EventBatch): string {
+  return new TextDecoder().decode(batch.text.subarray(0, batch.textLength));
 }
 
 function fixtureLines(): string[] {
@@ -151,15 +160,22 @@ describe('byte-level queue_log parser', () => {
     });
   });
 
+  /** The batch's names as strings, applied to `names`. */
+  function namesOf(batch: EventBatch, names: string[] = []): string[] {
+    addBatchNames(batch, textOf(batch), names);
+    return names;
+  }
+
   it('keeps name ids across batches', () => {
     const parser = new ByteLineParser(allocateColumns(2, 512));
     const line = encoder.encode('1718000000|c1|support|PJSIP/1|CONNECT|5|b|1');
     expect(parser.write(line, 0, line.length)).toBe(true);
     const first = parser.take(allocateColumns(2, 512));
-    expect(first.names).toEqual(['support', 'PJSIP/1', 'c1']);
+    const names = namesOf(first);
+    expect(names).toEqual(['support', 'PJSIP/1', 'c1']);
     expect(parser.write(line, 0, line.length)).toBe(true);
     const second = parser.take(allocateColumns(2, 512));
-    expect(second.names).toEqual([]);
+    expect(namesOf(second, names)).toEqual(['support', 'PJSIP/1', 'c1']);
     expect(second.resetNames).toBe(false);
     expect(Array.from(second.refs.subarray(0, 3))).toEqual([0, 1, 2]);
   });
@@ -172,17 +188,19 @@ describe('byte-level queue_log parser', () => {
       expect(parser.write(line, 0, line.length)).toBe(true);
     }
     const big = parser.take(columns());
-    expect(big.names).toHaveLength(100_002); // q and 100,001 callids
+    const names = namesOf(big);
+    expect(names).toHaveLength(100_002); // q and 100,001 callids
+    expect(names.slice(0, 3)).toEqual(['q', 'call-0', 'call-1']);
     expect(big.resetNames).toBe(false);
     const line = encoder.encode('1718000001|call-7|q|NONE|ENTERQUEUE');
     parser.write(line, 0, line.length);
     const after = parser.take(columns());
     expect(after.resetNames).toBe(true);
-    expect(after.names).toEqual(['q', 'call-7']);
+    expect(namesOf(after, names)).toEqual(['q', 'call-7']);
     const noSideEvents = (): never => {
       throw new Error('no event from the string parser here');
     };
-    expect(batchEvent(after, 0, after.names, '', noSideEvents)).toMatchObject({
+    expect(batchEvent(after, 0, names, textOf(after), noSideEvents)).toMatchObject({
       queue: 'q',
       callId: 'call-7',
     });

@@ -52,8 +52,11 @@ export interface EventBatch {
   readonly textLength: number;
   /** Events the string parser made, in order (one per `kind` 0). */
   readonly events: TelephonyEvent[];
-  /** Names this batch adds to the name table, in id order (after clearing it when `resetNames`). */
-  readonly names: string[];
+  /**
+   * Names this batch adds to the name table, in id order (after clearing it when `resetNames`):
+   * start and end of each in `text`. {@link addBatchNames} applies them.
+   */
+  readonly names: number[];
   /** The name table starts over before this batch's names. */
   readonly resetNames: boolean;
 }
@@ -130,32 +133,41 @@ function verbCodeAt(buf: Uint8Array, start: number, end: number): number {
 /**
  * Interned names: callids, queues and members. Each is made a string once, so the other thread
  * gets the same string object for every line of a call (its hash computed once, map lookups by
- * identity) and allocates nothing per line.
+ * identity) and allocates nothing per line. An open-addressing hash table on typed arrays: no
+ * allocation per lookup.
  */
 class NameTable {
-  private readonly firstByHash = new Map<number, number>();
-  /** Next id with the same hash, or −1. */
-  private chain: Int32Array = new Int32Array(1024);
-  /** Each name's bytes: `arena` from `starts[id]` to `starts[id + 1]`. */
+  /** Slot → id + 1 (0: empty); a power of two, at most half full. */
+  private slots = new Int32Array(1 << 12);
+  /** Each name's bytes: `arena` from `starts[id]` to `starts[id + 1]`, and its hash. */
   private starts: Int32Array = new Int32Array(1025);
+  private hashes: Int32Array = new Int32Array(1024);
   private arena = new Uint8Array(1 << 16);
   private size = 0;
-  added: string[] = [];
-  reset = false;
+  /** Whether the last {@link id} added the name. */
+  added = false;
 
   id(buf: Uint8Array, start: number, end: number): number {
     const n = end - start;
     const h = fnv(buf, start, end);
-    const first = this.firstByHash.get(h) ?? -1;
-    for (let id = first; id >= 0; id = this.chain[id]!) {
+    const mask = this.slots.length - 1;
+    let slot = h & mask;
+    for (let id = this.slots[slot]! - 1; id >= 0; id = this.slots[slot]! - 1) {
       const at = this.starts[id]!;
-      if (this.starts[id + 1]! - at === n && sameBytes(this.arena, at, buf, start, n)) return id;
+      if (
+        this.hashes[id] === h &&
+        this.starts[id + 1]! - at === n &&
+        sameBytes(this.arena, at, buf, start, n)
+      ) {
+        this.added = false;
+        return id;
+      }
+      slot = (slot + 1) & mask;
     }
     const id = this.size++;
-    if (this.size === this.chain.length) {
-      const size = 2 * this.chain.length;
-      this.chain = grown(this.chain, size);
-      this.starts = grown(this.starts, size + 1);
+    if (this.size === this.hashes.length) {
+      this.hashes = grown(this.hashes, 2 * this.hashes.length);
+      this.starts = grown(this.starts, this.hashes.length + 1);
     }
     const at = this.starts[id]!;
     if (at + n > this.arena.length) {
@@ -163,23 +175,35 @@ class NameTable {
       arena.set(this.arena.subarray(0, at));
       this.arena = arena;
     }
-    this.arena.set(buf.subarray(start, end), at);
+    const arena = this.arena;
+    for (let k = 0; k < n; k++) arena[at + k] = buf[start + k]!;
     this.starts[id + 1] = at + n;
-    this.chain[id] = first;
-    this.firstByHash.set(h, id);
-    this.added.push(ASCII.decode(buf.subarray(start, end)));
+    this.hashes[id] = h;
+    this.slots[slot] = id + 1;
+    if (2 * this.size > this.slots.length) this.rehash();
+    this.added = true;
     return id;
   }
 
-  /** Called between batches: starts over when the table has grown large. */
-  turn(): void {
-    this.added = [];
-    this.reset = false;
-    if (this.size > MAX_NAMES) {
-      this.firstByHash.clear();
-      this.size = 0;
-      this.reset = true;
+  /** Names so far. */
+  get count(): number {
+    return this.size;
+  }
+
+  clear(): void {
+    this.slots.fill(0);
+    this.size = 0;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(2 * this.slots.length);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.size; id++) {
+      let slot = this.hashes[id]! & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = id + 1;
     }
+    this.slots = slots;
   }
 }
 
@@ -188,8 +212,6 @@ function grown(array: Int32Array, size: number): Int32Array {
   out.set(array);
   return out;
 }
-
-const ASCII = new TextDecoder();
 
 /** `NONE` or empty: a null base field (queue_log writes `NONE`). */
 function isNone(buf: Uint8Array, start: number, end: number): boolean {
@@ -283,6 +305,9 @@ export class ByteLineHead {
  */
 export class ByteLineParser extends ByteLineHead {
   private readonly names = new NameTable();
+  /** Text ranges (start, end pairs) of the names this batch adds. */
+  private newNames: number[] = [];
+  private resetNames = false;
   private count = 0;
   private times: Float64Array;
   private kinds: Uint8Array;
@@ -406,9 +431,9 @@ export class ByteLineParser extends ByteLineHead {
       this.textLength = textMark;
       return false;
     }
-    refs[r + QUEUE] = isNone(buf, p2 + 1, p3) ? -1 : this.names.id(buf, p2 + 1, p3);
-    refs[r + AGENT] = isNone(buf, p3 + 1, p4) ? -1 : this.names.id(buf, p3 + 1, p4);
-    refs[r + CALL_ID] = isNone(buf, p1 + 1, p2) ? -1 : this.names.id(buf, p1 + 1, p2);
+    refs[r + QUEUE] = isNone(buf, p2 + 1, p3) ? -1 : this.intern(buf, p2 + 1, p3);
+    refs[r + AGENT] = isNone(buf, p3 + 1, p4) ? -1 : this.intern(buf, p3 + 1, p4);
+    refs[r + CALL_ID] = isNone(buf, p1 + 1, p2) ? -1 : this.intern(buf, p1 + 1, p2);
     this.times[i] = this.time;
     this.kinds[i] = code;
     this.count++;
@@ -438,10 +463,15 @@ export class ByteLineParser extends ByteLineHead {
       text: this.text,
       textLength: this.textLength,
       events: this.events,
-      names: this.names.added,
-      resetNames: this.names.reset,
+      names: this.newNames,
+      resetNames: this.resetNames,
     };
-    this.names.turn();
+    this.newNames = [];
+    this.resetNames = false;
+    if (this.names.count > MAX_NAMES) {
+      this.names.clear();
+      this.resetNames = true;
+    }
     this.count = 0;
     this.times = next.time;
     this.kinds = next.kind;
@@ -451,6 +481,17 @@ export class ByteLineParser extends ByteLineHead {
     this.textLength = 0;
     this.events = [];
     return batch;
+  }
+
+  /** The name's id; a new name's bytes go into the text for the other thread. */
+  private intern(buf: Uint8Array, start: number, end: number): number {
+    const id = this.names.id(buf, start, end);
+    if (this.names.added) {
+      const at = this.textLength;
+      this.append(buf, start, end);
+      this.newNames.push(at, this.textLength);
+    }
+    return id;
   }
 
   /** Data field `k` (0-based): [start, end) in the line's buffer. */
@@ -529,6 +570,17 @@ export class ByteLineParser extends ByteLineHead {
 }
 
 const AT = Uint8Array.of(0x40);
+
+/**
+ * Applies a batch's names to the name table (`names`, kept by the caller across batches).
+ * @param text the batch's `text` decoded (latin1: it is ASCII)
+ */
+export function addBatchNames(batch: EventBatch, text: string, names: string[]): void {
+  if (batch.resetNames) names.length = 0;
+  for (let k = 0; k < batch.names.length; k += 2) {
+    names.push(text.slice(batch.names[k], batch.names[k + 1]));
+  }
+}
 
 function textAt(refs: Int32Array, slot: number, text: string): string | null {
   const start = refs[slot]!;
