@@ -247,9 +247,12 @@ describe('the floor API', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet('agents')!;
-    expect(sheet.getRow(1).getCell(1).value).toBe('agent');
+    // Name first (no people register here: the agent id), then the id and the KPIs.
+    expect(sheet.getRow(1).getCell(1).value).toBe('name');
+    expect(sheet.getRow(1).getCell(2).value).toBe('agent');
     expect(sheet.getRow(3).getCell(1).value).toBe('PJSIP/1002');
-    expect(sheet.getRow(3).getCell(2).value).toBe(1); // answered
+    expect(sheet.getRow(3).getCell(2).value).toBe('PJSIP/1002');
+    expect(sheet.getRow(3).getCell(3).value).toBe(1); // answered
     const agent = (await call(app, '/api/reports/agents?agent=PJSIP/1001')).json<{
       agents: { agent: string }[];
     }>();

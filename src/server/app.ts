@@ -46,7 +46,12 @@ import { SupervisorService } from './supervisor/supervisor-service.js';
 import { PeopleDirectory } from './people/directory.js';
 import { registerPeopleRoutes } from './people/people-routes.js';
 import { PeopleService } from './people/people-service.js';
-import { computeReport, reportSettings } from './reports/report-service.js';
+import {
+  agentNamesOf,
+  computeReport,
+  reportSettings,
+  withAgentNames,
+} from './reports/report-service.js';
 import { toCsv, toXlsx } from './reports/report-format.js';
 import { registerTokenRoutes } from './tokens/token-routes.js';
 import {
@@ -489,14 +494,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           },
         });
       }
+      // Agents by the person's name (the floor's people directory), the id kept next to it.
+      const emptyColumns = kind === 'agents' ? ['name', 'agent'] : ['queue'];
       if (query.format === 'csv') {
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="callfloor-${kind}.csv"`)
-          .send(toCsv(rows, [kind === 'agents' ? 'agent' : 'queue']));
+          .send(toCsv(withAgentNames(rows, directory), emptyColumns));
       }
       if (query.format === 'xlsx') {
-        const bytes = await toXlsx(rows, kind, [kind === 'agents' ? 'agent' : 'queue']);
+        const bytes = await toXlsx(withAgentNames(rows, directory), kind, emptyColumns);
         return reply
           .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
           .header('content-disposition', `attachment; filename="callfloor-${kind}.xlsx"`)
@@ -505,6 +512,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const body: Record<string, unknown> = { schema: report.schema, settings: report.settings };
       body[kind] = rows;
       if (kind === 'queues') body.totals = report.totals;
+      if (kind === 'agents') body.names = agentNamesOf(rows, directory);
       return body;
     },
   );

@@ -4,6 +4,7 @@
  * stream never does, so these are appended at once with the same fields.
  */
 import type { FastifyRequest } from 'fastify';
+import type { AuditAction } from '../../core/people/audit-actions.js';
 import type { AuditFields } from '../auth/auth-plugin.js';
 import { appendAudit } from '../../db/audit.repository.js';
 import type { Db } from '../../db/database.js';
@@ -16,7 +17,7 @@ import type { Db } from '../../db/database.js';
 export async function auditStream(
   db: Db,
   request: FastifyRequest,
-  action: string,
+  action: AuditAction,
   fields: AuditFields,
   status: number,
   at: number,

@@ -22,6 +22,7 @@ import {
   type Principal,
   type Role,
 } from '../../core/people/access.js';
+import type { AuditAction } from '../../core/people/audit-actions.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { appendAudit } from '../../db/audit.repository.js';
 import {
@@ -84,8 +85,12 @@ declare module 'fastify' {
     pending: PendingSteps | null;
     /** Audit entries this request adds (written before the response is sent). */
     auditEntries: { action: string; fields: AuditFields }[];
-    /** Adds an audit entry for this request (reads of customer data, exports, sign-in…). */
-    audit(action: string, fields?: AuditFields): void;
+    /**
+     * Adds an audit entry for this request (reads of customer data, exports, sign-in…). The
+     * action is a key of `AUDIT_ACTIONS` (src/core/people/audit-actions.ts), which the audit page
+     * translates.
+     */
+    audit(action: AuditAction, fields?: AuditFields): void;
   }
 }
 
@@ -182,7 +187,7 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
   app.decorateRequest('auditEntries', null as unknown as { action: string; fields: AuditFields }[]);
   app.decorateRequest(
     'audit',
-    function (this: FastifyRequest, action: string, fields?: AuditFields) {
+    function (this: FastifyRequest, action: AuditAction, fields?: AuditFields) {
       this.auditEntries.push({ action, fields: fields ?? {} });
     },
   );

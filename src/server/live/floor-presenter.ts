@@ -118,6 +118,16 @@ function memberNamesOf(view: FloorAgentView, people: AgentNames | null): readonl
 }
 
 /**
+ * The display name of an agent id, as the floor, the wallboard and the reports show it: the name
+ * of the person of the register (`people.agent(id)`), else the agent id itself (a member name no
+ * person is mapped to).
+ * @param people the people directory; without one, the agent id
+ */
+export function agentDisplayName(agentId: string, people: AgentNames | null): string {
+  return people?.agent(agentId)?.name ?? agentId;
+}
+
+/**
  * Presents an agent view with the person's name and team.
  * @param people the people directory; without one, name = agent id, no team
  */
@@ -125,7 +135,7 @@ export function presentAgent(view: FloorAgentView, people: AgentNames | null = n
   const person = people?.agent(view.agent) ?? null;
   return {
     ...view,
-    name: person?.name ?? view.agent,
+    name: agentDisplayName(view.agent, people),
     team: person?.teamName ?? null,
     teamId: person?.teamId ?? null,
     memberNames: memberNamesOf(view, people),

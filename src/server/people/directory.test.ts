@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -211,5 +212,74 @@ describe.each(dialects)('the people directory on $name', ({ open }) => {
     expect(lin?.name).toBe('Lin Mei');
     // The row created under the member name before the change stays as it was.
     expect(agents.find((a) => a.agent === 'PJSIP/2001')?.state).toBe('available');
+  });
+  it('names the agents of the reports (JSON, CSV, XLSX) as the floor does, the id kept', async () => {
+    const db = await open();
+    disposables.push(db);
+    await seedChen(db);
+    const t0 = Math.floor(Date.UTC(2029, 11, 31, 23) / 1000);
+    const h = await peopleHarness(db);
+    harnesses.push(h);
+    // Agent/1127 is Chen Agent (person 1127); Agent/1141 is nobody in the register. Chen answers
+    // one call after 10 s and talks 50 s.
+    await h.ingest.submit(
+      events([
+        `${t0}|NONE|sales|Agent/1127|ADDMEMBER|`,
+        `${t0}|NONE|sales|Agent/1141|ADDMEMBER|`,
+        `${t0 + 10}|c1|sales|NONE|ENTERQUEUE||0912345678|1`,
+        `${t0 + 20}|c1|sales|Agent/1127|CONNECT|10|c1.1|2`,
+        `${t0 + 70}|c1|sales|Agent/1127|COMPLETEAGENT|10|50|1`,
+      ]),
+    );
+    const floor = h.hub.floor(null, FULL_VIEW).agents;
+    expect(floor.find((a) => a.agent === '1127')?.name).toBe('Chen Agent');
+
+    const json = (await h.inject({ url: '/api/reports/agents', headers: h.manager })).json<{
+      agents: { agent: string; answered: number }[];
+      names: Record<string, string>;
+    }>();
+    expect(json.agents.map((a) => [a.agent, a.answered])).toEqual([
+      ['1127', 1],
+      ['Agent/1141', 0],
+    ]);
+    // The rows stay the `stats` contract's; the names come beside them, the floor's names.
+    expect(json.agents.every((a) => !('name' in a))).toBe(true);
+    expect(json.names).toEqual({ '1127': 'Chen Agent', 'Agent/1141': 'Agent/1141' });
+
+    const csv = await h.inject({ url: '/api/reports/agents?format=csv', headers: h.manager });
+    expect(csv.statusCode).toBe(200);
+    const lines = csv.body.trim().split('\r\n');
+    expect(lines[0]?.split(',').slice(0, 3)).toEqual(['name', 'agent', 'answered']);
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 3))).toEqual([
+      ['Chen Agent', '1127', '1'],
+      ['Agent/1141', 'Agent/1141', '0'],
+    ]);
+
+    const xlsx = await h.inject({ url: '/api/reports/agents?format=xlsx', headers: h.manager });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('agents')!;
+    expect([1, 2, 3].map((c) => sheet.getRow(1).getCell(c).value)).toEqual([
+      'name',
+      'agent',
+      'answered',
+    ]);
+    expect([1, 2, 3].map((c) => sheet.getRow(2).getCell(c).value)).toEqual([
+      'Chen Agent',
+      '1127',
+      1,
+    ]);
+
+    // A rename in the register shows in the next report, as on the floor.
+    const renamed = await h.inject({
+      method: 'PATCH',
+      url: '/api/people/1127',
+      payload: { name: 'Chen Jie' },
+    });
+    expect(renamed.statusCode).toBe(200);
+    const after = (await h.inject({ url: '/api/reports/agents', headers: h.manager })).json<{
+      names: Record<string, string>;
+    }>();
+    expect(after.names['1127']).toBe('Chen Jie');
   });
 });

@@ -13,6 +13,7 @@ import { countEvents } from '../../db/ingest.repository.js';
 import { feedRecords, lastRecordTime } from '../../db/records.repository.js';
 import { AppError } from '../errors.js';
 import type { LiveEngine } from '../ingest/live-engine.js';
+import { agentDisplayName, type AgentNames } from '../live/floor-presenter.js';
 
 /** A report request (query strings as given). */
 export interface ReportRequest {
@@ -119,4 +120,37 @@ function queueFilter(aggregator: StatsAggregator, queue: string): RecordSink {
     agentSeen: (agent) => aggregator.agentSeen(agent),
     agentHasSessions: (agent) => aggregator.agentHasSessions(agent),
   };
+}
+
+/**
+ * The display names of the agents of report rows, by agent id: the person's name from the people
+ * register, else the agent id (the floor's rule, {@link agentDisplayName}). Rows without an
+ * `agent` field (queue and interval rows) add nothing.
+ * @param people the people directory; null: every agent shows its id
+ * @returns `{ [agentId]: name }`, one entry per distinct agent id
+ */
+export function agentNamesOf(
+  rows: readonly object[],
+  people: AgentNames | null,
+): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const row of rows) {
+    if (!('agent' in row) || typeof row.agent !== 'string') continue;
+    names[row.agent] = agentDisplayName(row.agent, people);
+  }
+  return names;
+}
+
+/**
+ * Report rows for a spreadsheet (CSV, XLSX): agent rows get a `name` column first (the display
+ * name of {@link agentNamesOf}), then the `agent` id and the KPIs; other rows are returned as
+ * they are.
+ * @param people the people directory; null: `name` = the agent id
+ */
+export function withAgentNames(rows: readonly object[], people: AgentNames | null): object[] {
+  return rows.map((row) =>
+    'agent' in row && typeof row.agent === 'string'
+      ? { name: agentDisplayName(row.agent, people), ...row }
+      : row,
+  );
 }

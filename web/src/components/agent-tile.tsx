@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { agentTitle } from '../model/floor-state.js';
 import { elapsedSeconds, formatDuration } from '../model/format.js';
 import {
   agentTone,
@@ -39,10 +40,12 @@ export function AgentTile({ agent, serverNow, thresholds, actions }: AgentTilePr
       data-agent={agent.agent}
       data-state={agent.state}
       data-tone={tone}
-      title={agent.memberNames?.join(', ') ?? agent.agent}
+      title={agentTitle(agent)}
     >
       <header className="agent-tile__head">
-        <span className="agent-tile__name">{agent.name}</span>
+        <span className="agent-tile__name" data-testid="agent-name">
+          {agent.name}
+        </span>
         {agent.state === 'on_call' && agent.onHold === true ? (
           <span className="agent-tile__hold">{t('floor.onHold')}</span>
         ) : null}

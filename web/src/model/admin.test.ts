@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { AUDIT_ACTIONS } from '../../../src/core/people/audit-actions.js';
+import en from '../i18n/en.json';
+import zhCN from '../i18n/zh-CN.json';
+import zhTW from '../i18n/zh-TW.json';
 import {
+  auditActionKey,
   auditNext,
   auditUrl,
   listOf,
@@ -206,6 +211,38 @@ describe('audit', () => {
         status: 200,
       },
     ]);
+  });
+});
+
+describe('audit action labels', () => {
+  const languages = { en, 'zh-TW': zhTW, 'zh-CN': zhCN } as const;
+  /** The string at a dotted key of a translation file, or undefined. */
+  const at = (file: object, key: string): unknown =>
+    key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], file);
+
+  it('every action key the server writes has a label in all three languages', () => {
+    for (const action of AUDIT_ACTIONS) {
+      const key = auditActionKey(action);
+      expect(key).toBe(`audit.actions.${action}`);
+      for (const [lang, file] of Object.entries(languages)) {
+        const label = at(file, key!);
+        expect(typeof label === 'string' && label.trim() !== '', `${lang}: ${action}`).toBe(true);
+        // A label, not the raw key again.
+        expect(label).not.toBe(action);
+      }
+    }
+  });
+  it('labels what the log says', () => {
+    expect(at(en, auditActionKey('people.update')!)).toBe('Person changed');
+    expect(at(zhTW, auditActionKey('people.update')!)).toBe('修改人員資料');
+    expect(at(zhCN, auditActionKey('export.reports')!)).toBe('导出报表');
+  });
+  it("has no key for the plugin's method-and-route entries or unknown actions: shown raw", () => {
+    expect(auditActionKey('POST /api/people')).toBeNull();
+    expect(auditActionKey('export /api/reports/:kind')).toBeNull();
+    expect(auditActionKey('people')).toBeNull();
+    expect(auditActionKey('people.delete')).toBeNull();
+    expect(auditActionKey('toString')).toBeNull();
   });
 });
 

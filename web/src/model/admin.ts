@@ -3,6 +3,7 @@
  * audit APIs (tolerant of list wrappers), the audit search URL, and the wallboard URL of a new
  * token. Pure: no fetch, no DOM.
  */
+import { isAuditAction } from '../../../src/core/people/audit-actions.js';
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
@@ -218,6 +219,15 @@ export interface AuditRow {
   action: string;
   target: string | null;
   status: number | null;
+}
+
+/**
+ * The translation key of an audit action's label (`audit.actions.<action>`), or null for an action
+ * that is not one of the server's keys (`AUDIT_ACTIONS`, e.g. the plugin's `POST /api/…` entries),
+ * which the page shows as it is.
+ */
+export function auditActionKey(action: string): string | null {
+  return isAuditAction(action) ? `audit.actions.${action}` : null;
 }
 
 /** Reads `GET /api/audit` (`[…]` or `{entries:[…]}`), camelCase or column names. */

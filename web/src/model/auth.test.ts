@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HUMAN_ROLES, ROLE_PERMISSIONS, type Role } from '../../../src/core/people/access.js';
 import { pathOf, routeOf } from '../router.js';
 import {
   adminSections,
@@ -161,13 +162,32 @@ describe('gateOf', () => {
 describe('navigation by permission', () => {
   it('a manager: floor, wallboard, reports, QA, audit; no admin', () => {
     expect(navRoutes(me())).toEqual(['floor', 'wallboard', 'reports', 'qa', 'audit']);
-    expect(adminSections(me())).toEqual([]);
+    expect(canOpen(me(), 'admin')).toBe(false);
     expect(canOpen(me(), 'account')).toBe(true);
   });
-  it('an admin: no reports (least privilege), every admin section', () => {
+  it('an admin: no reports, no QA evaluations (least privilege), every admin section', () => {
     const admin = me({ role: 'admin', permissions: ADMIN_PERMISSIONS });
     expect(navRoutes(admin)).toEqual(['floor', 'wallboard', 'admin', 'audit']);
-    expect(adminSections(admin)).toEqual(['people', 'import', 'tokens', 'confidentiality']);
+    expect(canOpen(admin, 'qa')).toBe(false);
+    // The QA settings editor is reachable through the admin page (settings.edit).
+    expect(adminSections(admin)).toEqual(['people', 'import', 'tokens', 'confidentiality', 'qa']);
+  });
+  it('every role that may edit the settings reaches the QA settings editor (ROLE_PERMISSIONS)', () => {
+    const of = (role: Role) => me({ role, permissions: [...ROLE_PERMISSIONS[role]] });
+    expect(ADMIN_PERMISSIONS).toEqual([...ROLE_PERMISSIONS.admin]);
+    for (const role of HUMAN_ROLES) {
+      const who = of(role);
+      // The editor is on the QA page (shown there with settings.edit) and on the admin page.
+      const onQaPage = canOpen(who, 'qa') && who.permissions.has('settings.edit');
+      const onAdminPage = canOpen(who, 'admin') && adminSections(who).includes('qa');
+      expect(onQaPage || onAdminPage, role).toBe(ROLE_PERMISSIONS[role].has('settings.edit'));
+    }
+    // The IT admin through the admin page only: the QA page stays closed to them.
+    expect(canOpen(of('admin'), 'qa')).toBe(false);
+    expect(adminSections(of('admin'))).toContain('qa');
+    // Nobody else gets the admin page for it.
+    expect(canOpen(of('manager'), 'admin')).toBe(false);
+    expect(canOpen(of('qa'), 'admin')).toBe(false);
   });
   it('an agent: floor, wallboard, reports, QA (their own evaluations)', () => {
     const agent = me({

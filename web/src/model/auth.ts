@@ -185,12 +185,18 @@ export function homeRoute(me: Me): Route | null {
   return null;
 }
 
-/** The sections of the admin page and the permission each needs. */
+/**
+ * The sections of the admin page and the permission each needs. `qa` is the site's QA settings
+ * editor (`GET/PUT /api/qa/config`, `settings.edit`), also on the QA page: here for the IT admin,
+ * who may not open the QA page (`qa.view`: evaluations and transcripts are personal data). A
+ * manager, who has no other admin section, edits them on the QA page.
+ */
 export const ADMIN_SECTIONS = [
   { id: 'people', permission: 'people.manage' },
   { id: 'import', permission: 'people.manage' },
   { id: 'tokens', permission: 'tokens.manage' },
   { id: 'confidentiality', permission: 'confidentiality.edit' },
+  { id: 'qa', permission: 'settings.edit' },
 ] as const;
 /** A section of the admin page. */
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]['id'];

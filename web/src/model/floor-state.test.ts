@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agent, queue, snapshot, T0 } from './fixtures.js';
 import {
+  agentTitle,
   applyLiveMessage,
   EMPTY_FLOOR,
   filterAgents,
@@ -175,6 +176,28 @@ describe('filters', () => {
   });
   it('lists the teams, without the agents that have none', () => {
     expect(teamsOf(agents)).toEqual(['A', 'B']);
+  });
+});
+
+describe('agentTitle', () => {
+  it('gives the whole name and the member names the agent appears under', () => {
+    const long = 'Alexandra Montgomery-Whitfield';
+    expect(long).toHaveLength(30);
+    expect(agentTitle(agent({ agent: 'p1004', name: long, memberNames: ['PJSIP/1004'] }))).toBe(
+      'Alexandra Montgomery-Whitfield (PJSIP/1004)',
+    );
+    expect(
+      agentTitle(
+        agent({ agent: '1127', name: '歐陽雅婷', memberNames: ['Agent/1127', 'Local/1127'] }),
+      ),
+    ).toBe('歐陽雅婷 (Agent/1127, Local/1127)');
+  });
+  it('is the id alone for an agent with no person (name = id), with or without member names', () => {
+    expect(agentTitle(agent({ agent: 'PJSIP/1001', memberNames: ['PJSIP/1001'] }))).toBe(
+      'PJSIP/1001',
+    );
+    expect(agentTitle(agent({ agent: 'PJSIP/1001' }))).toBe('PJSIP/1001');
+    expect(agentTitle(agent({ agent: 'p7', name: 'Wu Jie', memberNames: [] }))).toBe('Wu Jie (p7)');
   });
 });
 

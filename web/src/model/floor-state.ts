@@ -154,6 +154,18 @@ export function filterAgents(agents: readonly FloorAgent[], filter: FloorFilter)
   );
 }
 
+/**
+ * The tooltip of an agent tile: the whole name (a long one is cut after two lines on the tile),
+ * then the telephony member names it appears under when they say more than the name.
+ * @returns e.g. `Alexandra Montgomery-Whitfield (PJSIP/1004)`, or `PJSIP/1001` for an agent
+ *   with no person in the register
+ */
+export function agentTitle(agent: Pick<FloorAgent, 'agent' | 'name' | 'memberNames'>): string {
+  const ids = agent.memberNames && agent.memberNames.length > 0 ? agent.memberNames : [agent.agent];
+  const extra = ids.filter((id) => id !== agent.name);
+  return extra.length > 0 ? `${agent.name} (${extra.join(', ')})` : agent.name;
+}
+
 /** Distinct team names of the floor, sorted; agents without a team are left out. */
 export function teamsOf(agents: readonly FloorAgent[]): string[] {
   const teams = new Set<string>();

@@ -3,6 +3,7 @@ import {
   addDays,
   elapsedSeconds,
   formatClock,
+  formatDateTime,
   formatDuration,
   formatPercent,
   formatSeconds,
@@ -56,6 +57,13 @@ describe('time zones', () => {
     expect(formatClock(instant, 'Asia/Taipei', 'en')).toBe('00:30:05');
     expect(formatClock(instant, 'UTC', 'en', false)).toBe('16:30');
     expect(formatClock(instant, 'America/New_York', 'zh-TW')).toBe('11:30:05');
+  });
+  it('formats date and 24-hour time the same in every language (audit page: no AM/PM)', () => {
+    for (const locale of ['en', 'en-US', 'zh-TW', 'zh-CN']) {
+      expect(formatDateTime(instant, 'UTC', locale)).toBe('2026-01-01 16:30:05');
+      expect(formatDateTime(instant, 'Asia/Taipei', locale)).toBe('2026-01-02 00:30:05');
+      expect(formatDateTime(instant, 'America/New_York', locale, false)).toBe('2026-01-01 11:30');
+    }
   });
   it('gives the local calendar date', () => {
     expect(localDate(instant, 'Asia/Taipei')).toBe('2026-01-02');

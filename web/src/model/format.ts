@@ -69,6 +69,25 @@ export function formatClock(
 }
 
 /**
+ * Formats an instant as its calendar date and 24-hour clock time in a time zone, the way the UI
+ * shows times everywhere: `YYYY-MM-DD HH:MM:SS` ({@link localDate} and {@link formatClock}), the
+ * same in every language (no AM/PM).
+ * @param epochMs instant, epoch ms
+ * @param timeZone IANA zone
+ * @param locale BCP 47 language tag
+ * @param withSeconds include seconds (default true)
+ * @returns e.g. `2026-03-05 14:07:09`
+ */
+export function formatDateTime(
+  epochMs: number,
+  timeZone: string,
+  locale: string,
+  withSeconds = true,
+): string {
+  return `${localDate(epochMs, timeZone)} ${formatClock(epochMs, timeZone, locale, withSeconds)}`;
+}
+
+/**
  * The calendar date (`YYYY-MM-DD`) of an instant in a time zone.
  * @param epochMs instant, epoch ms
  * @param timeZone IANA zone

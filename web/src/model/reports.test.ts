@@ -7,6 +7,8 @@ import {
   reportRows,
   reportUrl,
   serviceLevelOf,
+  withAgentNames,
+  type AgentRow,
   type IntervalRow,
 } from './reports.js';
 
@@ -58,6 +60,35 @@ describe('reportRows', () => {
     expect(reportRows({ data: [5] }, 'intervals')).toEqual([5]);
     expect(reportRows({ nothing: true }, 'intervals')).toEqual([]);
     expect(reportRows(null, 'intervals')).toEqual([]);
+  });
+});
+
+describe('withAgentNames', () => {
+  const agent = (id: string): AgentRow => ({
+    agent: id,
+    answered: 3,
+    talk: 120,
+    busy: 120,
+    overlap: 0,
+    ringNoAnswer: 0,
+    unreachable: 0,
+    loggedIn: 3600,
+    paused: 0,
+    pausedByReason: {},
+    occupancy: 0.5,
+  });
+  it("names each agent from the report's names map; unnamed agents keep their id", () => {
+    const rows = [agent('1127'), agent('PJSIP/1001'), agent('toString')];
+    const body = { agents: rows, names: { '1127': 'Chen Jie', 'PJSIP/1001': '  ' } };
+    expect(withAgentNames(rows, body).map((r) => [r.agent, r.name, r.answered])).toEqual([
+      ['1127', 'Chen Jie', 3],
+      ['PJSIP/1001', 'PJSIP/1001', 3],
+      ['toString', 'toString', 3],
+    ]);
+  });
+  it('keeps the ids when the answer has no names map (an older server)', () => {
+    expect(withAgentNames([agent('1127')], { agents: [] })[0]?.name).toBe('1127');
+    expect(withAgentNames([agent('1127')], null)[0]?.name).toBe('1127');
   });
 });
 

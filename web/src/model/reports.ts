@@ -65,6 +65,28 @@ export interface AgentRow {
   occupancy: number | null;
 }
 
+/** An agent row with the agent's display name (the person's name, else the agent id). */
+export interface NamedAgentRow extends AgentRow {
+  name: string;
+}
+
+/**
+ * Gives each agent row its display name from the `names` map of the agents report
+ * (`{ [agentId]: name }`: the person's name from the people register, as on the floor). An agent
+ * the map does not name (or an older server without the map) keeps its id as its name.
+ */
+export function withAgentNames(rows: readonly AgentRow[], body: unknown): NamedAgentRow[] {
+  const names =
+    typeof body === 'object' && body !== null && 'names' in body
+      ? (body as { names?: unknown }).names
+      : null;
+  const map = typeof names === 'object' && names !== null ? (names as Record<string, unknown>) : {};
+  return rows.map((row) => {
+    const name = Object.hasOwn(map, row.agent) ? map[row.agent] : undefined;
+    return { ...row, name: typeof name === 'string' && name.trim() !== '' ? name : row.agent };
+  });
+}
+
 /**
  * Pulls the rows out of a report response: either a bare array or an object holding the array
  * under the kind's name (the `stats` contract's key) or `rows`/`data`.

@@ -1,7 +1,8 @@
 /**
  * The admin page (issue #4): people (list, add, edit basic fields), CSV import with the refused
- * rows as a table, API and wallboard tokens (the secret shown once, with the wallboard URL), and
- * the confidentiality text in three languages. Each section shows only with its permission.
+ * rows as a table, API and wallboard tokens (the secret shown once, with the wallboard URL), the
+ * confidentiality text in three languages, and the site's QA settings (`settings.edit`). Each
+ * section shows only with its permission.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,6 +27,8 @@ import {
 } from '../model/admin.js';
 import { HUMAN_ROLES, MACHINE_ROLES, mayGrantRole } from '../../../src/core/people/access.js';
 import { adminSections, type AdminSection, type Me } from '../model/auth.js';
+import { formatDateTime } from '../model/format.js';
+import { QaConfigPanel } from '../components/qa-config-panel.js';
 import { LANGUAGE_NAMES } from '../components/settings-panel.js';
 import type { UiLanguage } from '../model/language.js';
 import { useErrorText } from './auth-pages.js';
@@ -65,6 +68,8 @@ export function AdminPage({ me, language, timeZone }: AdminPageProps) {
             className={s === section ? 'tabs__tab tabs__tab--active' : 'tabs__tab'}
             onClick={() => open(s)}
             data-section={s}
+            // On a phone the tabs scroll sideways: keep the open one in view.
+            ref={s === section ? scrollIntoView : undefined}
           >
             {t(`admin.${s}`)}
           </button>
@@ -76,8 +81,14 @@ export function AdminPage({ me, language, timeZone }: AdminPageProps) {
         <TokensSection me={me} language={language} timeZone={timeZone} />
       ) : null}
       {section === 'confidentiality' ? <ConfidentialityEditor /> : null}
+      {section === 'qa' ? <QaConfigPanel canEdit /> : null}
     </main>
   );
+}
+
+/** Scrolls an element into its scrolling parent's view, as little as needed. */
+function scrollIntoView(element: HTMLElement | null): void {
+  element?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
 }
 
 /** Empty → null, for optional text fields. */
@@ -443,11 +454,7 @@ function ImportSection() {
 
 function formatInstant(epochMs: number | null, language: UiLanguage, timeZone: string): string {
   if (epochMs === null) return '—';
-  return new Intl.DateTimeFormat(language, {
-    timeZone,
-    dateStyle: 'short',
-    timeStyle: 'short',
-  }).format(epochMs);
+  return formatDateTime(epochMs, timeZone, language, false);
 }
 
 function TokensSection({

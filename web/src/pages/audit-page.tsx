@@ -7,8 +7,15 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
 import { FormError } from '../components/form-fields.js';
-import { auditNext, auditUrl, parseAudit, type AuditQuery, type AuditRow } from '../model/admin.js';
-import { addDays, localDate } from '../model/format.js';
+import {
+  auditActionKey,
+  auditNext,
+  auditUrl,
+  parseAudit,
+  type AuditQuery,
+  type AuditRow,
+} from '../model/admin.js';
+import { addDays, formatDateTime, localDate } from '../model/format.js';
 import type { UiLanguage } from '../model/language.js';
 import { useErrorText } from './auth-pages.js';
 
@@ -36,10 +43,6 @@ export function AuditPage({ language, timeZone, now }: AuditPageProps) {
   const [error, setError] = useState<string | null>(null);
   const url = useMemo(() => auditUrl(query, timeZone), [query, timeZone]);
   const csvUrl = useMemo(() => auditUrl(query, timeZone, 'csv'), [query, timeZone]);
-  const time = useMemo(
-    () => new Intl.DateTimeFormat(language, { timeZone, dateStyle: 'short', timeStyle: 'medium' }),
-    [language, timeZone],
-  );
 
   useEffect(() => {
     let cancelled = false;
@@ -147,7 +150,7 @@ export function AuditPage({ language, timeZone, now }: AuditPageProps) {
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.id}>
-                    <td>{time.format(r.at)}</td>
+                    <td>{formatDateTime(r.at, timeZone, language)}</td>
                     <td>
                       {r.actorName ??
                         r.actorId ??
@@ -161,8 +164,8 @@ export function AuditPage({ language, timeZone, now }: AuditPageProps) {
                     <td>
                       {r.role !== null ? t(`roles.${r.role}`, { defaultValue: r.role }) : '—'}
                     </td>
-                    <td>
-                      <code>{r.action}</code>
+                    <td className="audit__action" data-action={r.action}>
+                      <AuditAction action={r.action} />
                     </td>
                     <td className="cell--wrap">{r.target ?? '—'}</td>
                     <td>{r.status ?? '—'}</td>
@@ -180,5 +183,21 @@ export function AuditPage({ language, timeZone, now }: AuditPageProps) {
         ) : null}
       </section>
     </main>
+  );
+}
+
+/**
+ * An action as the table shows it: the translated label with the raw key under it (what the
+ * action filter and the CSV export use), or the raw key alone when it has no label.
+ */
+function AuditAction({ action }: { action: string }) {
+  const { t } = useTranslation();
+  const key = auditActionKey(action);
+  if (key === null) return <code>{action}</code>;
+  return (
+    <>
+      <span className="audit__label">{t(key, { defaultValue: action })}</span>
+      <code className="audit__key muted">{action}</code>
+    </>
   );
 }

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatClock, localDate } from '../model/format.js';
+import { formatDateTime } from '../model/format.js';
 import {
   CHECK_IDS,
   MANUAL_ITEMS,
@@ -34,7 +34,7 @@ export interface QaPageProps {
 
 function when(epochSeconds: number, settings: ConsoleSettings): string {
   const ms = epochSeconds * 1000;
-  return `${localDate(ms, settings.timeZone)} ${formatClock(ms, settings.timeZone, settings.language, false)}`;
+  return formatDateTime(ms, settings.timeZone, settings.language, false);
 }
 
 function OutcomeBadge({ result }: { result: Outcome }) {

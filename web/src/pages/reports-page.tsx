@@ -10,8 +10,10 @@ import {
   INTERVAL_MINUTES,
   reportRows,
   reportUrl,
+  withAgentNames,
   type AgentRow,
   type IntervalRow,
+  type NamedAgentRow,
   type QueueRow,
   type ReportKind,
   type ReportQuery,
@@ -29,7 +31,7 @@ export interface ReportsPageProps {
 
 interface Loaded {
   queues: QueueRow[];
-  agents: AgentRow[];
+  agents: NamedAgentRow[];
   intervals: IntervalRow[];
   formula: SlFormula;
   /** The interval length the rows were computed for. */
@@ -83,7 +85,7 @@ export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
         if (cancelled) return;
         setData({
           queues: reportRows<QueueRow>(q, 'queues'),
-          agents: reportRows<AgentRow>(a, 'agents'),
+          agents: withAgentNames(reportRows<AgentRow>(a, 'agents'), a),
           intervals: reportRows<IntervalRow>(i, 'intervals'),
           formula: formulaOf(i),
           intervalMinutes: effective.intervalMinutes,
@@ -243,8 +245,13 @@ export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
             </thead>
             <tbody>
               {(data?.agents ?? []).map((a) => (
-                <tr key={a.agent}>
-                  <td>{a.agent}</td>
+                <tr key={a.agent} data-agent={a.agent}>
+                  <td className="agent-cell">
+                    <span className="agent-cell__name">{a.name}</span>
+                    {a.name !== a.agent ? (
+                      <small className="agent-cell__id muted">{a.agent}</small>
+                    ) : null}
+                  </td>
                   <td>{a.answered}</td>
                   <td>{formatSeconds(a.talk)}</td>
                   <td>{formatSeconds(a.loggedIn)}</td>
