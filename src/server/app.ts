@@ -509,7 +509,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
-  registerCallsRoutes(app, { db: deps.database.db, settings: deps.settings, teamOf });
+  registerCallsRoutes(app, {
+    db: deps.database.db,
+    settings: deps.settings,
+    teamOf,
+    live: deps.ingest,
+  });
   registerAuditRoutes(app, { db: deps.database.db, settings: deps.settings });
   registerTokenRoutes(app, { db: deps.database.db, now });
 
