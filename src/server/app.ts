@@ -34,6 +34,7 @@ import { agentFilter, type TeamOf } from './access/principal-view.js';
 import { registerAuditRoutes } from './audit/audit-routes.js';
 import { auditStream } from './audit/stream-audit.js';
 import { registerCallsRoutes } from './calls/calls-routes.js';
+import { seedDemoTranscripts } from './qa/demo-qa.js';
 import { AppError, errorBody } from './errors.js';
 import { ConnectorRegistry } from './ingest/connectors.js';
 import { IngestUnavailableError, type IngestService } from './ingest/ingest-service.js';
@@ -96,6 +97,11 @@ export interface AppDeps {
   readonly adminToken?: string | null;
   /** Demo accounts listed on the login page (demo mode), or null. */
   readonly demoUsers?: readonly DemoUser[] | null;
+  /**
+   * Store the demo floor's QA transcripts (once per database), linked to stored demo calls and
+   * scored like uploads (`seedDemoTranscripts`); default false.
+   */
+  readonly demoTranscripts?: boolean;
   /** `Secure` cookies: `auto` (default) = when the request came over HTTPS. */
   readonly secureCookies?: boolean | 'auto';
   /** API requests per minute and address (default 1200) and sign-ins (default 20). */
@@ -517,7 +523,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
-  registerCallsRoutes(app, { db: deps.database.db, settings: deps.settings, teamOf });
+  registerCallsRoutes(app, {
+    db: deps.database.db,
+    settings: deps.settings,
+    teamOf,
+    live: deps.ingest,
+  });
   registerAuditRoutes(app, { db: deps.database.db, settings: deps.settings });
   registerTokenRoutes(app, { db: deps.database.db, now });
 
@@ -543,6 +554,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(qaRoutes({ qa, settings: deps.settings }));
   // Critical QA failures of the last 24 h without a violation record are open floor alerts again.
   await qa.restoreAlerts(now() - 86_400_000);
+  if (deps.demoTranscripts === true) await seedDemoTranscripts(qa, deps.database.db);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () =>
     app.swagger(),

@@ -1,7 +1,8 @@
 /**
  * Crash safety of live ingest: the real server process follows a queue_log that is being appended
  * to, is killed with SIGKILL mid-ingest, restarted, and must end with exactly the events and
- * records of an uninterrupted run: nothing lost, nothing doubled.
+ * records of an uninterrupted run: nothing lost, nothing doubled. And a restart keeps the open
+ * floor alerts (id and since) instead of raising them again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-function startServer(port: number, db: string, log: string): ChildProcess {
+function startServer(
+  port: number,
+  db: string,
+  log: string,
+  env: Record<string, string> = {},
+): ChildProcess {
   const child = spawn(
     process.execPath,
     [
@@ -57,7 +63,7 @@ function startServer(port: number, db: string, log: string): ChildProcess {
     {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, CALLFLOOR_CONFIG: '' },
+      env: { ...process.env, CALLFLOOR_CONFIG: '', ...env },
     },
   );
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[server] ${chunk.toString()}`));
@@ -195,4 +201,71 @@ describe('kill -9 during live ingest', () => {
     expect(stored.calls).toEqual(refCalls);
     expect(stored.segments).toEqual(refSegments);
   }, 300_000);
+});
+
+/** An open alert as `GET /api/floor` shows it (the fields compared over a restart). */
+interface ShownAlert {
+  readonly id: string;
+  readonly rule: string;
+  readonly since: number;
+}
+
+describe('a restart keeps the floor alerts', () => {
+  it('after a restart, open alerts come back with their id and since (bug: raised again as new)', async () => {
+    const token = 'restart-test-admin-token-0123456789';
+    const floorAlerts = async (port: number): Promise<ShownAlert[] | null> => {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/api/floor`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        if (response.status !== 200) return null;
+        const body = (await response.json()) as { alerts: ShownAlert[] };
+        // queue.longest_wait may open during the test (its id is deterministic anyway).
+        return body.alerts
+          .filter((a) => a.rule !== 'queue.longest_wait')
+          .map((a) => ({ id: a.id, rule: a.rule, since: a.since }))
+          .sort((a, b) => (a.id < b.id ? -1 : 1));
+      } catch {
+        return null; // not listening yet
+      }
+    };
+    // 1001 has been on a break for 15 min (R12 at 10 min); a caller has waited 30 s in sales, whose
+    // only agent is paused (S2 no agents, and service level 0 % as the wait is over the 20 s
+    // threshold: both take as since the first evaluation that saw them).
+    const now = Math.floor(Date.now() / 1000);
+    const log = join(dir, 'alerts_queue_log');
+    const db = join(dir, 'alerts.db');
+    writeFileSync(
+      log,
+      [
+        `${now - 1200}|NONE|sales|PJSIP/1001|ADDMEMBER|`,
+        `${now - 900}|NONE|sales|PJSIP/1001|PAUSE|Break`,
+        `${now - 30}|w1|sales|NONE|ENTERQUEUE||0911222333|1`,
+      ].join('\n') + '\n',
+    );
+    const port = await freePort();
+    const env = { CALLFLOOR_ADMIN_TOKEN: token };
+    const first = startServer(port, db, log, env);
+    const before = await waitFor('the alerts', async () => {
+      const alerts = await floorAlerts(port);
+      const rules = new Set(alerts?.map((a) => a.rule));
+      return rules.has('queue.no_agents') && rules.has('queue.service_level') ? alerts : null;
+    });
+    expect(before).toContainEqual({
+      id: `absence.unapproved:PJSIP/1001:${(now - 300) * 1000}`,
+      rule: 'absence.unapproved',
+      since: (now - 300) * 1000,
+    });
+    first.kill('SIGTERM');
+    await new Promise((r) => first.once('exit', r));
+
+    const second = startServer(port, db, log, env);
+    const atRestart = await waitFor('the restart', () => floorAlerts(port));
+    expect(atRestart).toEqual(before);
+    // Still the same after the ticks that follow (no alert raised again with a new since).
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await floorAlerts(port)).toEqual(before);
+    second.kill('SIGTERM');
+    await new Promise((r) => second.once('exit', r));
+  }, 120_000);
 });

@@ -151,4 +151,75 @@ describe('startServer with no telephony source', () => {
       await second.close();
     }
   });
+
+  it('gives the QA page demo transcripts, linked to demo calls and scored like uploads', async () => {
+    // The demo floor once had no transcripts at all: the QA page was empty for a newcomer.
+    const config = loadConfig(
+      { port: '0', db: join(dir, 'demo-qa.db'), webRoot: join(dir, 'no-web') },
+      {},
+      null,
+    );
+    interface Summary {
+      externalId: string;
+      callId: string | null;
+      agent: string | null;
+      language: string;
+      score: number | null;
+      critical: boolean;
+      failed: string[];
+    }
+    const evaluations = async (url: string, headers: Record<string, string>) =>
+      (
+        (await (await fetch(`${url}/api/qa/evaluations?limit=500`, { headers })).json()) as {
+          evaluations: Summary[];
+        }
+      ).evaluations.sort((a, b) => a.externalId.localeCompare(b.externalId));
+    const first = await startServer(config, pino({ level: 'silent' }));
+    let before: Summary[];
+    try {
+      const headers = await tokenHeaders(first.database.db, 'manager');
+      before = await evaluations(first.url, headers);
+      // Scores: 6 applicable checks with one failed = 5/6; 8 with one failed = 7/8; E09 is critical.
+      expect(before.map((e) => [e.externalId, e.language, e.failed, e.score, e.critical])).toEqual([
+        ['demo-qa-1', 'zh-Hant', [], 1, false],
+        ['demo-qa-2', 'zh-Hant', ['E01'], 5 / 6, false],
+        ['demo-qa-3', 'zh-Hans', [], 1, false],
+        ['demo-qa-4', 'zh-Hans', ['E11'], 7 / 8, false],
+        ['demo-qa-5', 'en', [], 1, false],
+        ['demo-qa-6', 'en', ['E12'], 7 / 8, false],
+        ['demo-qa-7', 'en', [], 1, false],
+        ['demo-qa-8', 'zh-Hans', ['E09'], 0, true],
+      ]);
+      // Each is linked to a stored answered demo call, its agent the demo person who took it (the
+      // last one when the call was transferred: the transcript ends with them).
+      const calls = (
+        (await (await fetch(`${first.url}/api/calls`, { headers })).json()) as {
+          calls: { callId: string; agent: string | null; outcome: string }[];
+        }
+      ).calls;
+      for (const e of before) {
+        const call = calls.filter((c) => c.callId === e.callId && c.outcome === 'answered').at(-1);
+        expect(call, e.externalId).toBeDefined();
+        expect(e.agent).toBe(call!.agent);
+        expect(e.agent).toMatch(/^10[0-4]\d$/);
+      }
+      // The critical failure is on the floor as a QA alert.
+      const floor = (await (await fetch(`${first.url}/api/floor`, { headers })).json()) as {
+        alerts: { rule: string; norm: string; agent: string | null }[];
+      };
+      expect(floor.alerts.filter((a) => a.rule === 'qa.critical')).toEqual([
+        expect.objectContaining({ norm: 'E09', agent: before[7]!.agent }),
+      ]);
+    } finally {
+      await first.close();
+    }
+    // Restarted on the same database: the same evaluations, none added.
+    const second = await startServer(config, pino({ level: 'silent' }));
+    try {
+      const headers = await tokenHeaders(second.database.db, 'manager');
+      expect(await evaluations(second.url, headers)).toEqual(before);
+    } finally {
+      await second.close();
+    }
+  });
 });

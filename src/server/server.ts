@@ -157,6 +157,8 @@ export async function startServer(
     people,
   });
   await ingest.start();
+  // The demo's warm-up hour is stored now, so that its QA transcripts find their calls.
+  if (demo) await ingest.flush();
 
   const app = await buildApp({
     database,
@@ -172,6 +174,7 @@ export async function startServer(
     connectors,
     secureCookies: config.secureCookies,
     demoUsers: demo ? demoUsers() : null,
+    demoTranscripts: demo,
     qa: {
       config: qaConfig.compiled,
       ...(config.qaConfig !== null ? { fileConfig: qaConfig.raw } : {}),

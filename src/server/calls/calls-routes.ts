@@ -1,6 +1,6 @@
 /**
- * `GET /api/calls` (permission `reports.view`; CSV/XLSX exports also `reports.export`): the stored
- * queue-calls with caller numbers, limited to the principal's scope, numbers masked without
+ * `GET /api/calls` (permission `reports.view`; CSV/XLSX exports also `reports.export`): the closed
+ * queue-calls (stored, and closed but not yet committed) with caller numbers, limited to the principal's scope, numbers masked without
  * `customer.numbers`. Audited: `read.customer_data` when unmasked numbers are shown, and
  * `export.calls` for every export.
  */
@@ -11,6 +11,7 @@ import { can } from '../../core/people/access.js';
 import type { StatsSettings } from '../../core/stats/report.js';
 import type { Db } from '../../db/database.js';
 import type { TeamOf } from '../access/principal-view.js';
+import type { LiveRecordSource } from '../reports/report-service.js';
 import { AppError } from '../errors.js';
 import { callsCsv, callsXlsx, listCalls } from './calls-service.js';
 
@@ -26,7 +27,13 @@ const CallsQuery = z.object({
 /** Registers `GET /api/calls`. */
 export function registerCallsRoutes(
   base: FastifyInstance,
-  options: { readonly db: Db; readonly settings: StatsSettings; readonly teamOf: TeamOf },
+  options: {
+    readonly db: Db;
+    readonly settings: StatsSettings;
+    readonly teamOf: TeamOf;
+    /** The ingest service (calls closed but not yet committed are listed too), or null. */
+    readonly live: LiveRecordSource | null;
+  },
 ): void {
   const app = base.withTypeProvider<ZodTypeProvider>();
 
@@ -35,7 +42,7 @@ export function registerCallsRoutes(
     {
       config: { access: 'reports.view' },
       schema: {
-        summary: 'Stored queue-calls with caller numbers (JSON, CSV or XLSX), within your scope',
+        summary: 'Closed queue-calls with caller numbers (JSON, CSV or XLSX), within your scope',
         tags: ['reports'],
         querystring: CallsQuery,
       },
@@ -46,7 +53,14 @@ export function registerCallsRoutes(
       if (q.format !== 'json' && !can(principal, 'reports.export')) {
         throw new AppError('forbidden', 'your role may not export', 'format');
       }
-      const list = await listCalls(options.db, principal, q, options.settings, options.teamOf);
+      const list = await listCalls(
+        options.db,
+        principal,
+        q,
+        options.settings,
+        options.teamOf,
+        options.live,
+      );
       const filter = {
         from: list.from,
         to: list.to,

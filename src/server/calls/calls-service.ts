@@ -1,12 +1,17 @@
 /**
- * The stored queue-calls as a list (`GET /api/calls`, issue #4): one row per queue-call with its
+ * The closed queue-calls as a list (`GET /api/calls`, issue #4): one row per queue-call with its
  * caller number, limited to the principal's agent scope, the caller number masked unless the
  * principal has `customer.numbers` (X05). Exports (CSV, XLSX) use the report formatters.
+ *
+ * With a live engine the list is the stored calls plus the calls closed since the last commit,
+ * read with no commit in between (`IngestService.readConsistent`, as the reports do): a call that
+ * just ended is listed at once, and exactly once.
  */
 import { agentScope, type Principal } from '../../core/people/access.js';
+import type { QueueCallRecord, RecordSink } from '../../core/stats/records.js';
 import type { StatsSettings } from '../../core/stats/report.js';
 import type { Db } from '../../db/database.js';
-import { selectQueueCalls } from '../../db/records.repository.js';
+import { selectQueueCalls, type QueueCallQuery } from '../../db/records.repository.js';
 import {
   agentFilter,
   numberFor,
@@ -14,7 +19,7 @@ import {
   type TeamOf,
 } from '../access/principal-view.js';
 import { toCsv, toXlsx } from '../reports/report-format.js';
-import { reportSettings } from '../reports/report-service.js';
+import { reportSettings, type LiveRecordSource } from '../reports/report-service.js';
 
 /** Most rows one request returns (the earliest ones; `truncated` says when more exist). */
 export const CALLS_MAX_ROWS = 100_000;
@@ -83,9 +88,12 @@ export const CALL_COLUMNS: readonly (keyof CallRow)[] = [
 ];
 
 /**
- * Lists stored queue-calls for a principal: calls attributed in [from, to), of `queue` and
+ * Lists closed queue-calls for a principal: calls attributed in [from, to), of `queue` and
  * answered by `agent` when given; only calls whose agent is in the principal's scope (unanswered
- * calls only for `all` scopes); caller numbers masked without `customer.numbers`.
+ * calls only for `all` scopes); caller numbers masked without `customer.numbers`. Ordered by
+ * attribution time, call id, queue.
+ * @param live the ingest service: calls closed but not yet committed are listed too (null: the
+ *   stored calls only)
  * @throws AppError `invalid_request` naming `tz`, `from` or `to` (as the reports do)
  */
 export async function listCalls(
@@ -94,6 +102,7 @@ export async function listCalls(
   request: CallsRequest,
   base: StatsSettings,
   teamOf: TeamOf,
+  live: LiveRecordSource | null,
   maxRows = CALLS_MAX_ROWS,
 ): Promise<CallList> {
   const settings = reportSettings(base, { from: request.from, to: request.to, tz: request.tz });
@@ -114,13 +123,22 @@ export async function listCalls(
     }
     agent = scope.userId;
   }
-  const records = await selectQueueCalls(db, {
+  const query: QueueCallQuery = {
     from: settings.from,
     to: settings.to,
     queue: request.queue ?? null,
     agent,
     limit: maxRows + 1,
-  });
+  };
+  const records =
+    live === null
+      ? await selectQueueCalls(db, query)
+      : await live.readConsistent(async (engine) => {
+          const stored = await selectQueueCalls(db, query);
+          const pending: QueueCallRecord[] = [];
+          engine.pendingRecords(matchingCalls(query, pending));
+          return mergeCalls(stored, pending, query.limit);
+        });
   const truncated = records.length > maxRows;
   const calls: CallRow[] = [];
   let numbers = false;
@@ -151,6 +169,38 @@ export async function listCalls(
     from: settings.from,
     to: settings.to,
   };
+}
+
+/** A sink keeping the queue-calls that `query` selects (its `limit` aside). */
+function matchingCalls(query: QueueCallQuery, into: QueueCallRecord[]): RecordSink {
+  const ignore = (): void => undefined;
+  return {
+    queueCall: (r) => {
+      if (query.from !== null && r.attributedAt < query.from) return;
+      if (query.to !== null && r.attributedAt >= query.to) return;
+      if (query.queue !== null && r.queue !== query.queue) return;
+      if (query.agent !== null && r.agent !== query.agent) return;
+      into.push(r);
+    },
+    agentSegment: ignore,
+    rejected: ignore,
+    agentSeen: ignore,
+    agentHasSessions: ignore,
+  };
+}
+
+/** Stored and pending calls in list order (attribution time, call id, queue), the first `limit`. */
+function mergeCalls(
+  stored: readonly QueueCallRecord[],
+  pending: readonly QueueCallRecord[],
+  limit: number,
+): QueueCallRecord[] {
+  if (pending.length === 0) return [...stored];
+  const key = (a: QueueCallRecord, b: QueueCallRecord): number =>
+    a.attributedAt - b.attributedAt ||
+    (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0) ||
+    (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0);
+  return [...stored, ...pending].sort(key).slice(0, limit);
 }
 
 /** The rows as CSV (columns `CALL_COLUMNS`; booleans 1/0). */

@@ -146,13 +146,20 @@ export class IngestService {
     if (this.committing !== null) await this.committing;
     const result = this.live.accept('api', events, null, this.now());
     this.options.onChanges?.(result.changes);
-    // Release what the reorder window no longer needs to hold, so the commit below stores the
-    // records these events closed.
-    this.options.onChanges?.(this.live.tick(this.now()));
-    if (!(await this.commit())) {
+    if (!(await this.flush())) {
       throw new IngestUnavailableError(this.lastCommitError ?? 'the database is unavailable');
     }
     return { accepted: result.accepted, duplicates: result.duplicates };
+  }
+
+  /**
+   * Releases what the reorder window no longer needs to hold (as the tick does) and commits, so
+   * that the records closed by the events accepted so far are stored when it returns.
+   * @returns false when the write failed (as {@link commit})
+   */
+  async flush(): Promise<boolean> {
+    this.options.onChanges?.(this.live.tick(this.now()));
+    return this.commit();
   }
 
   /**

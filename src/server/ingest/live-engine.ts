@@ -7,6 +7,7 @@
  *
  * No I/O and no clock here: times come from the events and from `nowMs` arguments.
  */
+import type { FloorAlert } from '../../core/floor/alerts.js';
 import { FloorState, type FloorChanges } from '../../core/floor/floor-state.js';
 import { StatsAggregator } from '../../core/stats/aggregate.js';
 import { HoldTracker, type CallHold, type OpenHold } from '../../core/stats/holds.js';
@@ -63,6 +64,11 @@ interface EngineSnapshot {
   readonly counters: { events: number; duplicates: number; late: number };
   /** Holds open (HOLD without UNHOLD yet); absent in snapshots written before holds were stored. */
   readonly openHolds?: OpenHold[];
+  /**
+   * The floor rules' open alerts as last evaluated (ids and `since` carry over a restart); absent
+   * in snapshots written before alerts were kept.
+   */
+  readonly alerts?: FloorAlert[];
 }
 
 interface PendingWrite {
@@ -121,6 +127,10 @@ export class LiveEngine {
   /** Accepted events still held by the sequencer, with their keys (identity map). */
   private readonly held = new Map<TelephonyEvent, string | null>();
   private pending = emptyPending();
+  /** The floor rules' open alerts (kept here so that they are stored with the floor they judge). */
+  private openAlerts: readonly FloorAlert[] = [];
+  /** Whether the set of open alerts changed since the last {@link takeCommit}. */
+  private alertsChanged = false;
   /** Closed queue-calls and rejected joins attributed to the current local day (for `today`). */
   private today: { day: number; calls: QueueCallRecord[]; rejected: RejectedJoin[] } = {
     day: -Infinity,
@@ -174,6 +184,7 @@ export class LiveEngine {
       snapshot.openHolds ?? [],
     );
     Object.assign(engine.counters, snapshot.counters);
+    engine.openAlerts = snapshot.alerts ?? [];
     for (const { event, key } of snapshot.held) {
       engine.held.set(event, key);
       engine.sequencer.push(event, key);
@@ -268,8 +279,28 @@ export class LiveEngine {
       p.rejected.length > 0 ||
       p.agents.size > 0 ||
       p.holds.length > 0 ||
-      p.checkpoints.size > 0
+      p.checkpoints.size > 0 ||
+      this.alertsChanged
     );
+  }
+
+  /** The floor rules' open alerts as last kept (restored from the snapshot after a restart). */
+  get alerts(): readonly FloorAlert[] {
+    return this.openAlerts;
+  }
+
+  /**
+   * Keeps the floor rules' open alerts (the live hub's last evaluation) for the snapshot. When the
+   * set changed (an alert opened or cleared, by id), the engine is dirty, so the next commit
+   * stores it with the floor state: after a restart the alerts still open keep their id and
+   * `since`, and cleared ones are not raised again.
+   */
+  keepAlerts(alerts: readonly FloorAlert[]): void {
+    const before = this.openAlerts;
+    this.openAlerts = alerts;
+    if (before.length !== alerts.length || before.some((a, i) => a.id !== alerts[i]?.id)) {
+      this.alertsChanged = true;
+    }
   }
 
   /**
@@ -280,6 +311,7 @@ export class LiveEngine {
   takeCommit(): EngineCommit {
     const p = this.pending;
     this.pending = emptyPending();
+    this.alertsChanged = false;
     return {
       events: p.events,
       records: {
@@ -304,6 +336,7 @@ export class LiveEngine {
       held: [...this.held].map(([event, key]) => ({ event, key })),
       counters: { ...this.counters },
       openHolds: this.holds.snapshot(),
+      alerts: [...this.openAlerts],
     };
     return JSON.stringify(snapshot);
   }

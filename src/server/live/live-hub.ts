@@ -133,7 +133,11 @@ export interface LiveHubOptions {
 /** The hub. */
 export class LiveHub {
   private readonly subscribers = new Map<LiveSubscriber, Subscription>();
-  private alerts: FloorAlert[] = [];
+  /**
+   * The floor rules' open alerts as last evaluated; null until the first use, which takes the
+   * ones the engine restored from its snapshot (a restart keeps ids, `since`, and what was cleared).
+   */
+  private alerts: FloorAlert[] | null = null;
   /** Alerts raised from outside the floor rules (QA critical failures), by id. */
   private readonly external = new Map<string, FloorAlert>();
   private todayCache: { at: number; kpis: Map<string, QueueKpis> } | null = null;
@@ -169,7 +173,27 @@ export class LiveHub {
 
   /** The open alerts: the floor rules' (as evaluated on the last tick), then the raised ones. */
   openAlerts(): readonly FloorAlert[] {
-    return [...this.alerts, ...this.external.values()];
+    return [...this.floorAlerts(this.options.engine()), ...this.external.values()];
+  }
+
+  /**
+   * The floor rules' open alerts; on first use, those the engine kept in its snapshot before a
+   * restart (a restored `source.silent` alert also restores when its source went quiet, which the
+   * restarted source cannot know until its next event).
+   */
+  private floorAlerts(engine: LiveEngine | null): FloorAlert[] {
+    if (this.alerts !== null) return this.alerts;
+    if (engine === null) return [];
+    this.alerts = [...engine.alerts];
+    for (const alert of this.alerts) {
+      const quietSince = alert.params.quietSince;
+      if (alert.rule === 'source.silent' && alert.source !== undefined) {
+        if (typeof quietSince === 'number' && !this.firstSeen.has(alert.source)) {
+          this.firstSeen.set(alert.source, quietSince);
+        }
+      }
+    }
+    return this.alerts;
   }
 
   /**
@@ -295,6 +319,7 @@ export class LiveHub {
   }
 
   private evaluateAlertsOn(view: FloorView, engine: LiveEngine, now: number): void {
+    const previous = this.floorAlerts(engine);
     const today = this.today(engine, now, false);
     const next = evaluateAlerts(
       {
@@ -312,11 +337,13 @@ export class LiveHub {
       },
       now,
       { ...this.options.alerts, serviceLevelTarget: this.options.serviceLevelTarget },
-      this.alerts,
+      previous,
     );
-    const { opened, cleared } = diffAlerts(this.alerts, next);
-    const agentOf = new Map(this.alerts.map((a) => [a.id, a.agent]));
+    const { opened, cleared } = diffAlerts(previous, next);
+    const agentOf = new Map(previous.map((a) => [a.id, a.agent]));
     this.alerts = next;
+    // Stored with the next commit when the set changed (kept over a restart).
+    engine.keepAlerts(next);
     for (const alert of opened) this.sendAlert(alert);
     for (const id of cleared) {
       this.sendAbout(agentOf.get(id) ?? null, JSON.stringify({ type: 'alert-cleared', id }));
