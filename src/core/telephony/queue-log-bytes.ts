@@ -620,8 +620,6 @@ export function batchEvent(
   const c = refs[r + CALL_ID]!;
   const callId = c < 0 ? null : names[c]!;
   const kind = VERB_CODES[code - 1] as TelephonyEvent['kind'];
-  const str = (slot: number): string | null => textAt(refs, r + slot, text);
-  const num = (k: number): number | null => numberAt(nums, n + k);
   switch (kind) {
     case 'ADDMEMBER':
     case 'AGENTLOGIN':
@@ -631,7 +629,7 @@ export function batchEvent(
     case 'UNPAUSE':
     case 'PAUSEALL':
     case 'UNPAUSEALL':
-      return { time, callId, queue, agent, kind, reason: str(S1) ?? '' };
+      return { time, callId, queue, agent, kind, reason: textAt(refs, r + S1, text) ?? '' };
     case 'ENTERQUEUE':
       return {
         time,
@@ -639,14 +637,14 @@ export function batchEvent(
         queue,
         agent,
         kind,
-        url: str(S1),
-        callerId: str(S2),
-        position: num(0),
-        callerName: str(S3),
+        url: textAt(refs, r + S1, text),
+        callerId: textAt(refs, r + S2, text),
+        position: numberAt(nums, n + 0),
+        callerName: textAt(refs, r + S3, text),
       };
     case 'RINGNOANSWER':
     case 'RINGCANCELED':
-      return { time, callId, queue, agent, kind, ringTimeMs: num(0) };
+      return { time, callId, queue, agent, kind, ringTimeMs: numberAt(nums, n + 0) };
     case 'CONNECT':
       return {
         time,
@@ -654,9 +652,9 @@ export function batchEvent(
         queue,
         agent,
         kind,
-        holdTime: num(0),
-        bridgedChannel: str(S1),
-        ringTime: num(1),
+        holdTime: numberAt(nums, n + 0),
+        bridgedChannel: textAt(refs, r + S1, text),
+        ringTime: numberAt(nums, n + 1),
       };
     case 'ABANDON':
     case 'EXITWITHTIMEOUT':
@@ -668,10 +666,10 @@ export function batchEvent(
         queue,
         agent,
         kind,
-        key: str(S1),
-        position: num(0),
-        origPosition: num(1),
-        waitTime: num(2),
+        key: textAt(refs, r + S1, text),
+        position: numberAt(nums, n + 0),
+        origPosition: numberAt(nums, n + 1),
+        waitTime: numberAt(nums, n + 2),
       };
     case 'COMPLETEAGENT':
     case 'COMPLETECALLER':
@@ -681,9 +679,9 @@ export function batchEvent(
         queue,
         agent,
         kind,
-        holdTime: num(0),
-        callTime: num(1),
-        origPosition: num(2),
+        holdTime: numberAt(nums, n + 0),
+        callTime: numberAt(nums, n + 1),
+        origPosition: numberAt(nums, n + 2),
         target: null,
       };
     case 'TRANSFER':
@@ -695,10 +693,10 @@ export function batchEvent(
         queue,
         agent,
         kind,
-        target: str(S1),
-        holdTime: num(0),
-        callTime: num(1),
-        origPosition: num(2),
+        target: textAt(refs, r + S1, text),
+        holdTime: numberAt(nums, n + 0),
+        callTime: numberAt(nums, n + 1),
+        origPosition: numberAt(nums, n + 2),
       };
     case 'QUEUESTART':
     case 'CONFIGRELOAD':
