@@ -160,6 +160,38 @@ describe('byte-level queue_log parser', () => {
     });
   });
 
+  it('leaves a line to the string parser exactly when a field read as a number is not digits', () => {
+    // verb → data fields with every numeric one plain digits (kpi.md field layouts).
+    const layouts: Record<string, string[]> = {
+      ENTERQUEUE: ['url', '0912', '1', 'Chen'],
+      RINGNOANSWER: ['15000'],
+      CONNECT: ['12', 'chan', '3'],
+      ABANDON: ['1', '1', '30'],
+      EXITWITHTIMEOUT: ['1', '1', '300'],
+      EXITEMPTY: ['1', '1', '5'],
+      EXITWITHKEY: ['5', '1', '1', '30'],
+      COMPLETEAGENT: ['12', '60', '1'],
+      TRANSFER: ['200', 'ctx', '12', '60', '1'],
+      BLINDTRANSFER: ['200', 'ctx', '12', '60', '1'],
+      ATTENDEDTRANSFER: ['LINK', 'a', 'b', '12', '60', '1'],
+    };
+    for (const [verb, data] of Object.entries(layouts)) {
+      const line = (fields: string[]): string =>
+        `1718000000|c|q|PJSIP/1|${verb}|${fields.join('|')}`;
+      expect(compare([line(data)]), verb).toEqual({ fast: 1, slow: 0 });
+      data.forEach((value, k) => {
+        const changed = [...data];
+        changed[k] = `${value}x`;
+        const numeric = /^\d+$/.test(value) && parseQueueLogLine(line(changed)).ok === false;
+        // A field read as a number fails the string parser: the byte path leaves it; any other
+        // field (a caller id, a key, a context) is text and stays on the byte path.
+        expect(compare([line(changed)]), `${verb} field ${k}`).toEqual(
+          numeric ? { fast: 0, slow: 1 } : { fast: 1, slow: 0 },
+        );
+      });
+    }
+  });
+
   /** The batch's names as strings, applied to `names`. */
   function namesOf(batch: EventBatch, names: string[] = []): string[] {
     addBatchNames(batch, textOf(batch), names);

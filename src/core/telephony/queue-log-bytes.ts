@@ -13,20 +13,22 @@
  * ({@link ByteLineParser.write} returns false), and tests compare the two on every fixture.
  */
 import { INFORMATIONAL_VERBS, verbRank, type TelephonyEvent } from './events.js';
-import { VERB_CODES } from './queue-log.js';
+import { queueLogEventFromFields, VERB_CODES, type DataFields } from './queue-log.js';
 
+/** Data fields a line may have for the byte path (more: the string parser). */
+const MAX_DATA = 6;
 /** Slots per event in {@link EventBatch.refs}. */
-export const REF_STRIDE = 9;
+export const REF_STRIDE = 4 + 2 * MAX_DATA;
 /** Slots per event in {@link EventBatch.nums}. */
-export const NUM_STRIDE = 3;
+export const NUM_STRIDE = MAX_DATA;
 
-// Slots of refs: name ids (−1: null), then [start, end) ranges in the batch text (start −1: null).
+// Slots of refs: callid, queue and member as name ids (−1: null), the number of data fields,
+// then each data field's [start, end) range in the batch text.
 const QUEUE = 0;
 const AGENT = 1;
 const CALL_ID = 2;
-const S1 = 3;
-const S2 = 5;
-const S3 = 7;
+const N_DATA = 3;
+const DATA = 4;
 
 const BAR = 0x7c;
 const MAX_FIELDS = 32;
@@ -38,8 +40,10 @@ const MAX_NAMES = 100_000;
  *
  * Event `i`: `time[i]` (epoch s), `kind[i]` — 1 + its index in {@link VERB_CODES}, or 0 when
  * the event is the next one of `events` (parsed by the string parser) — and its fields in
- * `refs[i * REF_STRIDE …]` (queue and member as name ids, callid and string data fields as
- * ranges of `text`) and `nums[i * NUM_STRIDE …]` (numeric data fields, NaN for null).
+ * `refs[i * REF_STRIDE …]` (callid, queue and member as name ids, the number of data fields and
+ * each one's range of `text`) and `nums[i * NUM_STRIDE …]` (each data field's value when it is
+ * plain digits, else NaN). {@link batchEvent} makes the event with the string parser's own
+ * event builder, so there is one way to turn fields into events.
  */
 export interface EventBatch {
   readonly count: number;
@@ -226,13 +230,6 @@ function isNone(buf: Uint8Array, start: number, end: number): boolean {
   );
 }
 
-/** ASCII white space as String.prototype.trim() removes it. */
-function isSpace(b: number): boolean {
-  return b === 0x20 || (b >= 0x09 && b <= 0x0d);
-}
-
-const PAUSED = Uint8Array.from('PAUSED', (c) => c.charCodeAt(0));
-
 /**
  * Reads the head of raw queue_log lines given as bytes (no terminator; the reader took one
  * trailing `\r`): time, verb, rank, and a hash of the whole line. Reused for every line.
@@ -300,6 +297,32 @@ export class ByteLineHead {
 }
 
 /**
+ * Data fields the event builder reads as numbers, by verb code (kpi.md, app_queue.c): they must be
+ * plain digits or empty for the byte path. {@link TAIL}: the last three, when there are four or
+ * more (ATTENDEDTRANSFER).
+ */
+const TAIL: readonly number[] = [];
+const NUMERIC_BY_VERB: Readonly<Record<string, readonly number[]>> = {
+  ENTERQUEUE: [2],
+  RINGNOANSWER: [0],
+  RINGCANCELED: [0],
+  CONNECT: [0, 2],
+  ABANDON: [0, 1, 2],
+  EXITWITHTIMEOUT: [0, 1, 2],
+  EXITEMPTY: [0, 1, 2],
+  EXITWITHKEY: [1, 2, 3],
+  COMPLETEAGENT: [0, 1, 2],
+  COMPLETECALLER: [0, 1, 2],
+  TRANSFER: [2, 3, 4],
+  BLINDTRANSFER: [2, 3, 4],
+  ATTENDEDTRANSFER: TAIL,
+};
+const NUMERIC_FIELDS: readonly (readonly number[])[] = [
+  [],
+  ...VERB_CODES.map((verb) => NUMERIC_BY_VERB[verb] ?? []),
+];
+
+/**
  * Parses raw queue_log lines given as bytes (no terminator; the reader took one trailing `\r`)
  * into {@link EventBatch}es. One instance per stream; not thread-safe.
  */
@@ -339,7 +362,7 @@ export class ByteLineParser extends ByteLineHead {
 
   /** Whether the current batch has room for one more line of `lineBytes` bytes. */
   hasRoom(lineBytes: number): boolean {
-    return this.count < this.capacity && this.textLength + lineBytes + 1 <= this.text.length;
+    return this.count < this.capacity && this.textLength + lineBytes <= this.text.length;
   }
 
   /**
@@ -350,87 +373,27 @@ export class ByteLineParser extends ByteLineHead {
   write(buf: Uint8Array, start: number, end: number): boolean {
     if (this.count === this.capacity) throw new Error('event batch full: take() it first');
     // A line longer than the whole text buffer is left to the string parser.
-    if (this.textLength + (end - start) + 1 > this.text.length) return false;
+    if (this.textLength + (end - start) > this.text.length) return false;
     if (!this.readHead(buf, start, end)) return false;
     const code = this.code;
     if (INFORMATIONAL_CODE[code] === 1) return false;
+    const nData = this.nBars >= 5 ? this.nBars - 4 : 0;
+    if (nData > MAX_DATA || !this.numbersAreDigits(code, nData)) return false;
     const i = this.count;
     const r = i * REF_STRIDE;
     const n = i * NUM_STRIDE;
     const refs = this.refs;
-    const nums = this.nums;
-    const [p1, p2, p3, p4] = [this.bars[0]!, this.bars[1]!, this.bars[2]!, this.bars[3]!];
-    const textMark = this.textLength;
-    nums[n] = NaN;
-    nums[n + 1] = NaN;
-    nums[n + 2] = NaN;
-    refs[r + S1] = -1;
-    refs[r + S2] = -1;
-    refs[r + S3] = -1;
-    const nData = this.nBars >= 5 ? this.nBars - 4 : 0;
-    let ok = true;
-    switch (VERB_CODES[code - 1]!) {
-      case 'ADDMEMBER':
-      case 'AGENTLOGIN':
-      case 'AGENTCALLBACKLOGIN':
-        nums[n] = nData > 0 && this.isPaused(0) ? 1 : 0;
-        break;
-      case 'PAUSE':
-      case 'UNPAUSE':
-      case 'PAUSEALL':
-      case 'UNPAUSEALL':
-        // The reason is never null: "" when absent.
-        if (nData > 0) this.copyField(0, r + S1, false);
-        else this.copyRange(buf, 0, 0, r + S1);
-        break;
-      case 'ENTERQUEUE':
-        this.copyField(0, r + S1, true);
-        this.copyField(1, r + S2, true);
-        ok = this.num(2, nData, n);
-        this.copyField(3, r + S3, true);
-        break;
-      case 'RINGNOANSWER':
-      case 'RINGCANCELED':
-        ok = this.num(0, nData, n);
-        break;
-      case 'CONNECT':
-        ok = this.num(0, nData, n) && this.num(2, nData, n + 1);
-        this.copyField(1, r + S1, true);
-        break;
-      case 'ABANDON':
-      case 'EXITWITHTIMEOUT':
-      case 'EXITEMPTY':
-        ok = this.num(0, nData, n) && this.num(1, nData, n + 1) && this.num(2, nData, n + 2);
-        break;
-      case 'EXITWITHKEY':
-        this.copyField(0, r + S1, true);
-        ok = this.num(1, nData, n) && this.num(2, nData, n + 1) && this.num(3, nData, n + 2);
-        break;
-      case 'COMPLETEAGENT':
-      case 'COMPLETECALLER':
-        ok = this.num(0, nData, n) && this.num(1, nData, n + 1) && this.num(2, nData, n + 2);
-        break;
-      case 'TRANSFER':
-      case 'BLINDTRANSFER':
-        ok = this.num(2, nData, n) && this.num(3, nData, n + 1) && this.num(4, nData, n + 2);
-        this.transferTarget(nData, r + S1);
-        break;
-      case 'ATTENDEDTRANSFER':
-        this.copyField(0, r + S1, true);
-        if (nData >= 4) {
-          ok =
-            this.num(nData - 3, nData, n) &&
-            this.num(nData - 2, nData, n + 1) &&
-            this.num(nData - 1, nData, n + 2);
-        }
-        break;
-      default:
-        break;
+    const bars = this.bars;
+    refs[r + N_DATA] = nData;
+    for (let k = 0; k < nData; k++) {
+      const from = this.fieldStart(k);
+      const to = this.fieldEnd(k);
+      refs[r + DATA + 2 * k] = this.textLength;
+      this.append(buf, from, to);
+      refs[r + DATA + 2 * k + 1] = this.textLength;
+      this.nums[n + k] = this.digits(from, to);
     }
-    if (!ok) {
-      this.textLength = textMark;
-      return false;
-    }
+    const [p1, p2, p3, p4] = [bars[0]!, bars[1]!, bars[2]!, bars[3]!];
     refs[r + QUEUE] = isNone(buf, p2 + 1, p3) ? -1 : this.intern(buf, p2 + 1, p3);
     refs[r + AGENT] = isNone(buf, p3 + 1, p4) ? -1 : this.intern(buf, p3 + 1, p4);
     refs[r + CALL_ID] = isNone(buf, p1 + 1, p2) ? -1 : this.intern(buf, p1 + 1, p2);
@@ -502,49 +465,40 @@ export class ByteLineParser extends ByteLineHead {
     return 5 + k < this.nBars ? this.bars[5 + k]! : this.lineEnd;
   }
 
-  /** Data field `k` as a number into `nums[slot]` (NaN: absent or empty); false unless digits. */
-  private num(k: number, nData: number, slot: number): boolean {
-    if (k >= nData) return true;
-    const start = this.fieldStart(k);
-    const end = this.fieldEnd(k);
-    if (start === end) return true;
+  /** The value of plain digits from `from` to `to` in the line; NaN when empty or not digits. */
+  private digits(from: number, to: number): number {
+    if (from === to) return NaN;
     let value = 0;
-    for (let i = start; i < end; i++) {
+    for (let i = from; i < to; i++) {
       const c = this.buf[i]! - 48;
-      if (c < 0 || c > 9) return false;
+      if (c < 0 || c > 9) return NaN;
       value = value * 10 + c;
     }
-    this.nums[slot] = value;
+    return value;
+  }
+
+  /**
+   * Whether every data field the event builder reads as a number is empty or plain digits (any
+   * other text — " 12", "1e3", "x" — is left to the string parser, which also words the error).
+   */
+  private numbersAreDigits(code: number, nData: number): boolean {
+    const numeric = NUMERIC_FIELDS[code]!;
+    if (numeric === TAIL) {
+      if (nData < 4) return true;
+      return (
+        this.emptyOrDigits(nData - 3) &&
+        this.emptyOrDigits(nData - 2) &&
+        this.emptyOrDigits(nData - 1)
+      );
+    }
+    for (const k of numeric) if (k < nData && !this.emptyOrDigits(k)) return false;
     return true;
   }
 
-  /** Copies data field `k` into the text as `refs[slot…]`; absent (or empty when `emptyIsNull`) → null. */
-  private copyField(k: number, slot: number, emptyIsNull: boolean): void {
-    const nData = this.nBars >= 5 ? this.nBars - 4 : 0;
-    if (k >= nData) return;
-    const start = this.fieldStart(k);
-    const end = this.fieldEnd(k);
-    if (emptyIsNull && start === end) return;
-    this.copyRange(this.buf, start, end, slot);
-  }
-
-  /** TRANSFER's target: `extension@context`, or the extension alone, or null. */
-  private transferTarget(nData: number, slot: number): void {
-    if (nData < 1 || this.fieldStart(0) === this.fieldEnd(0)) return;
-    const at = this.textLength;
-    this.append(this.buf, this.fieldStart(0), this.fieldEnd(0));
-    if (nData > 1 && this.fieldStart(1) < this.fieldEnd(1)) {
-      this.append(AT, 0, 1);
-      this.append(this.buf, this.fieldStart(1), this.fieldEnd(1));
-    }
-    this.refs[slot] = at;
-    this.refs[slot + 1] = this.textLength;
-  }
-
-  private copyRange(buf: Uint8Array, start: number, end: number, slot: number): void {
-    this.refs[slot] = this.textLength;
-    this.append(buf, start, end);
-    this.refs[slot + 1] = this.textLength;
+  private emptyOrDigits(k: number): boolean {
+    const from = this.fieldStart(k);
+    const to = this.fieldEnd(k);
+    return from === to || !Number.isNaN(this.digits(from, to));
   }
 
   private append(buf: Uint8Array, start: number, end: number): void {
@@ -553,23 +507,7 @@ export class ByteLineParser extends ByteLineHead {
     for (let i = start; i < end; i++) text[at++] = buf[i]!;
     this.textLength = at;
   }
-
-  /** `(data1 ?? '').trim().toUpperCase() === 'PAUSED'`, on ASCII bytes. */
-  private isPaused(k: number): boolean {
-    let start = this.fieldStart(k);
-    let end = this.fieldEnd(k);
-    while (start < end && isSpace(this.buf[start]!)) start++;
-    while (end > start && isSpace(this.buf[end - 1]!)) end--;
-    if (end - start !== PAUSED.length) return false;
-    for (let i = 0; i < PAUSED.length; i++) {
-      const b = this.buf[start + i]!;
-      if ((b >= 0x61 && b <= 0x7a ? b - 32 : b) !== PAUSED[i]) return false;
-    }
-    return true;
-  }
 }
-
-const AT = Uint8Array.of(0x40);
 
 /**
  * Applies a batch's names to the name table (`names`, kept by the caller across batches).
@@ -582,22 +520,59 @@ export function addBatchNames(batch: EventBatch, text: string, names: string[]):
   }
 }
 
-function textAt(refs: Int32Array, slot: number, text: string): string | null {
-  const start = refs[slot]!;
-  return start < 0 ? null : text.slice(start, refs[slot + 1]);
+/** A batch row's data fields, for the event builder (one instance, reset for every row). */
+class ColumnFields implements DataFields {
+  length = 0;
+  private refs: Int32Array = new Int32Array(0);
+  private nums: Float64Array = new Float64Array(0);
+  private decoded = '';
+  private r = 0;
+  private n = 0;
+
+  reset(batch: EventBatch, i: number, text: string): this {
+    this.refs = batch.refs;
+    this.nums = batch.nums;
+    this.decoded = text;
+    this.r = i * REF_STRIDE;
+    this.n = i * NUM_STRIDE;
+    this.length = batch.refs[this.r + N_DATA]!;
+    return this;
+  }
+
+  text(index: number): string | undefined {
+    if (index >= this.length) return undefined;
+    const at = this.r + DATA + 2 * index;
+    return this.decoded.slice(this.refs[at], this.refs[at + 1]);
+  }
+
+  num(index: number, field: string, verb: string): number | null {
+    if (index >= this.length) return null;
+    const at = this.r + DATA + 2 * index;
+    if (this.refs[at] === this.refs[at + 1]) return null;
+    const value = this.nums[this.n + index]!;
+    if (Number.isNaN(value)) {
+      // The parser sends only lines whose numeric fields are digits (NUMERIC_FIELDS).
+      throw new Error(`field ${field} of ${verb} was sent as a number but is not digits`);
+    }
+    return value;
+  }
+
+  all(): string[] {
+    const out: string[] = [];
+    for (let k = 0; k < this.length; k++) out.push(this.text(k)!);
+    return out;
+  }
 }
 
-function numberAt(nums: Float64Array, slot: number): number | null {
-  const value = nums[slot]!;
-  return Number.isNaN(value) ? null : value;
-}
+const columnFields = new ColumnFields();
 
 /**
  * Event `i` of a batch as a {@link TelephonyEvent}: the event {@link parseQueueLogLine} gives for
- * its line.
- * @param names the name table (ids from every batch so far, see {@link EventBatch.names})
+ * its line, made by the same builder ({@link queueLogEventFromFields}).
+ * @param names the name table (ids from every batch so far, see {@link addBatchNames})
  * @param text the batch's `text` decoded (latin1: it is ASCII)
  * @param next the string parser's events of the batch are taken from here in order (kind 0)
+ * @throws Error when the row does not make an event (never for rows {@link ByteLineParser} wrote)
  */
 export function batchEvent(
   batch: EventBatch,
@@ -608,110 +583,18 @@ export function batchEvent(
 ): TelephonyEvent {
   const code = batch.kind[i]!;
   if (code === 0) return next();
-  const refs = batch.refs;
-  const nums = batch.nums;
   const r = i * REF_STRIDE;
-  const n = i * NUM_STRIDE;
-  const time = batch.time[i]!;
-  const q = refs[r + QUEUE]!;
-  const a = refs[r + AGENT]!;
-  const queue = q < 0 ? null : names[q]!;
-  const agent = a < 0 ? null : names[a]!;
-  const c = refs[r + CALL_ID]!;
-  const callId = c < 0 ? null : names[c]!;
-  const kind = VERB_CODES[code - 1] as TelephonyEvent['kind'];
-  switch (kind) {
-    case 'ADDMEMBER':
-    case 'AGENTLOGIN':
-    case 'AGENTCALLBACKLOGIN':
-      return { time, callId, queue, agent, kind, paused: nums[n] === 1 };
-    case 'PAUSE':
-    case 'UNPAUSE':
-    case 'PAUSEALL':
-    case 'UNPAUSEALL':
-      return { time, callId, queue, agent, kind, reason: textAt(refs, r + S1, text) ?? '' };
-    case 'ENTERQUEUE':
-      return {
-        time,
-        callId,
-        queue,
-        agent,
-        kind,
-        url: textAt(refs, r + S1, text),
-        callerId: textAt(refs, r + S2, text),
-        position: numberAt(nums, n + 0),
-        callerName: textAt(refs, r + S3, text),
-      };
-    case 'RINGNOANSWER':
-    case 'RINGCANCELED':
-      return { time, callId, queue, agent, kind, ringTimeMs: numberAt(nums, n + 0) };
-    case 'CONNECT':
-      return {
-        time,
-        callId,
-        queue,
-        agent,
-        kind,
-        holdTime: numberAt(nums, n + 0),
-        bridgedChannel: textAt(refs, r + S1, text),
-        ringTime: numberAt(nums, n + 1),
-      };
-    case 'ABANDON':
-    case 'EXITWITHTIMEOUT':
-    case 'EXITEMPTY':
-    case 'EXITWITHKEY':
-      return {
-        time,
-        callId,
-        queue,
-        agent,
-        kind,
-        key: textAt(refs, r + S1, text),
-        position: numberAt(nums, n + 0),
-        origPosition: numberAt(nums, n + 1),
-        waitTime: numberAt(nums, n + 2),
-      };
-    case 'COMPLETEAGENT':
-    case 'COMPLETECALLER':
-      return {
-        time,
-        callId,
-        queue,
-        agent,
-        kind,
-        holdTime: numberAt(nums, n + 0),
-        callTime: numberAt(nums, n + 1),
-        origPosition: numberAt(nums, n + 2),
-        target: null,
-      };
-    case 'TRANSFER':
-    case 'BLINDTRANSFER':
-    case 'ATTENDEDTRANSFER':
-      return {
-        time,
-        callId,
-        queue,
-        agent,
-        kind,
-        target: textAt(refs, r + S1, text),
-        holdTime: numberAt(nums, n + 0),
-        callTime: numberAt(nums, n + 1),
-        origPosition: numberAt(nums, n + 2),
-      };
-    case 'QUEUESTART':
-    case 'CONFIGRELOAD':
-    case 'REMOVEMEMBER':
-    case 'AGENTLOGOFF':
-    case 'AGENTCALLBACKLOGOFF':
-    case 'AGENTDUMP':
-    case 'JOINEMPTY':
-    case 'JOINUNAVAIL':
-    case 'HOLD':
-    case 'UNHOLD':
-    case 'RINGSTART':
-      return { time, callId, queue, agent, kind };
-    case 'INFORMATIONAL':
-    case 'UNKNOWN':
-      throw new Error(`batch event ${i}: ${kind} events are not encoded in columns`);
-  }
+  const q = batch.refs[r + QUEUE]!;
+  const a = batch.refs[r + AGENT]!;
+  const c = batch.refs[r + CALL_ID]!;
+  const result = queueLogEventFromFields(
+    batch.time[i]!,
+    c < 0 ? null : names[c]!,
+    q < 0 ? null : names[q]!,
+    a < 0 ? null : names[a]!,
+    VERB_CODES[code - 1]!,
+    columnFields.reset(batch, i, text),
+  );
+  if (!result.ok) throw new Error(`batch event ${i}: ${result.reason}`);
+  return result.event;
 }

@@ -47,10 +47,11 @@ class FieldError extends Error {
 }
 
 /**
- * Read access to a record's data fields: an array (pre-split rows), or positions in a raw line so
- * that the hot path creates no substring for fields it only reads as numbers.
+ * Read access to a record's data fields: an array (pre-split rows), positions in a raw line so
+ * that the hot path creates no substring for fields it only reads as numbers, or a row of a
+ * byte-parsed column batch (queue-log-bytes.ts).
  */
-interface DataFields {
+export interface DataFields {
   readonly length: number;
   /** The raw text of field `index`, or undefined past the end. */
   text(index: number): string | undefined;
@@ -180,6 +181,22 @@ export function queueLogEvent(
     verb,
     new ArrayFields(data),
   );
+}
+
+/**
+ * Builds the canonical event from a record's base fields (already `NONE` → null) and its data
+ * fields: the one event builder behind every queue_log parser.
+ * @returns the event, or a failure naming the field at fault. Never throws for a bad field.
+ */
+export function queueLogEventFromFields(
+  time: number,
+  callId: string | null,
+  queue: string | null,
+  agent: string | null,
+  verb: string,
+  data: DataFields,
+): ParseResult {
+  return build(time, callId, queue, agent, verb, data);
 }
 
 function build(
