@@ -173,7 +173,7 @@ export function queueLogEvent(
   verb: string,
   data: readonly string[],
 ): ParseResult {
-  return build(
+  return queueLogEventFromFields(
     time,
     nullIfNone(callId),
     nullIfNone(queue),
@@ -189,17 +189,6 @@ export function queueLogEvent(
  * @returns the event, or a failure naming the field at fault. Never throws for a bad field.
  */
 export function queueLogEventFromFields(
-  time: number,
-  callId: string | null,
-  queue: string | null,
-  agent: string | null,
-  verb: string,
-  data: DataFields,
-): ParseResult {
-  return build(time, callId, queue, agent, verb, data);
-}
-
-function build(
   time: number,
   callId: string | null,
   queue: string | null,
@@ -587,7 +576,7 @@ function parseWithHead(text: string, start: number, end: number, h: QueueLogHead
   const p3 = start + h.p3;
   const p4 = start + h.p4;
   lineFields.reset(text, h.p5 < 0 ? -1 : start + h.p5 + 1, end);
-  return build(
+  return queueLogEventFromFields(
     h.time,
     nullIfNone(text.slice(p1 + 1, p2)),
     nullIfNone(text.slice(p2 + 1, p3)),
