@@ -162,6 +162,19 @@ describe('callfloor stats', () => {
     const table = await run(['stats', QL01, '--tz', 'UTC']);
     expect(table.out).toContain('Settings: service level = answered within 20s, formula "offered"');
     expect(table.out).toMatch(/│ support │\s+5 │\s+1 │\s+1 │\s+3 │/);
+    expect(table.out).toContain(
+      '11 lines, 11 events, 0 malformed, 0 duplicates, 0 late, 0 unknown events; 5 unique calls',
+    );
+    // One of a kind is singular (it said "1 unique calls").
+    const one = await run([
+      'stats',
+      tmp('one.queue_log', '1718000000|c1|q|NONE|ENTERQUEUE|||1\n'),
+      '--tz',
+      'UTC',
+    ]);
+    expect(one.out).toContain(
+      '1 line, 1 event, 0 malformed, 0 duplicates, 0 late, 0 unknown events; 1 unique call\n',
+    );
     const csv = await run(['stats', QL01, '--tz', 'UTC', '--csv']);
     expect(csv.out.split('\n')[1]).toBe(
       'support,5,1,1,0,1,1,1,0,0,0,0,1,0,0.2,0.2,12,100,100,120,30',

@@ -69,6 +69,11 @@ function agentRow(a: AgentReport): string[] {
   ];
 }
 
+/** `1 line`, `2 lines`: a count with its noun in the singular or plural. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** The terminal report: settings, queues with a totals row, then agents. */
 export function formatTable(report: StatsReport): string {
   const s = report.settings;
@@ -83,8 +88,9 @@ export function formatTable(report: StatsReport): string {
   );
   const i = report.input;
   lines.push(
-    `Input: ${i.files.join(', ')} — ${i.lines} lines, ${i.events} events, ${i.malformed} malformed, ` +
-      `${i.duplicates} duplicates, ${i.late} late, ${i.unknownEvents} unknown events; ${report.totals.uniqueCalls} unique calls`,
+    `Input: ${i.files.join(', ')} — ${count(i.lines, 'line')}, ${count(i.events, 'event')}, ` +
+      `${i.malformed} malformed, ${count(i.duplicates, 'duplicate')}, ${i.late} late, ` +
+      `${count(i.unknownEvents, 'unknown event')}; ${count(report.totals.uniqueCalls, 'unique call')}`,
   );
   const queues = new Table({
     head: [
