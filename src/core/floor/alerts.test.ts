@@ -220,7 +220,7 @@ describe('alertMessage', () => {
     expect(alertMessage(noAgents, 'zh-Hant-HK')).toBe(
       '佇列 sales：3 通來電等候中，沒有可接聽的客服人員',
     );
-    expect(alertMessage(noAgents, 'zh')).toBe('队列 sales：3 通来电等待中，没有可接听的客服人员');
+    expect(alertMessage(noAgents, 'zh')).toBe('队列 sales：3 通来电等待中，没有可接听的坐席');
     expect(alertMessage(noAgents, 'fr-FR')).toBe(
       'Queue sales: 3 callers waiting and no agent available',
     );

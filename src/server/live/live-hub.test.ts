@@ -6,8 +6,9 @@ import { queueLogEvent } from '../../core/telephony/queue-log.js';
 import { closeTestApps, startTestFloor } from '../../test-support/app.js';
 import type { TestDatabase } from '../../test-support/databases.js';
 import type { IngestService } from '../ingest/ingest-service.js';
-import { liveViewOf, type LiveHub } from './live-hub.js';
-import type { FloorPayload } from './floor-presenter.js';
+import type { FloorAlert } from '../../core/floor/alerts.js';
+import { liveViewOf, presentAlert, type LiveHub } from './live-hub.js';
+import type { AgentNames, FloorPayload } from './floor-presenter.js';
 
 const T0 = 1_767_225_600; // 2026-01-01T00:00:00Z
 const settings: StatsSettings = { ...defaultStatsSettings(), timeZone: 'UTC', reorderWindow: 2 };
@@ -223,5 +224,33 @@ describe('the live hub per principal', () => {
     const cleared = (texts: string[]) => texts.filter((t) => t.includes('"alert-cleared"'));
     expect(cleared(got.wallboard)).toHaveLength(1);
     expect(cleared(got.leadNorth)).toHaveLength(0);
+  });
+});
+
+describe('alert messages', () => {
+  const people: AgentNames = {
+    agent: (id) => (id === 'u-ann' ? { id, name: 'Ann Chen', teamId: null, teamName: null } : null),
+    memberNames: (id) => [id],
+  };
+  const absence: FloorAlert = {
+    id: 'absence.unapproved:u-ann:1',
+    norm: 'R12',
+    rule: 'absence.unapproved',
+    severity: 'warning',
+    agent: 'u-ann',
+    queue: null,
+    since: 1,
+    params: { minutes: 10, reason: 'Lunch' },
+  };
+
+  it('name the agent as the floor does: the person from the register, else the agent id', () => {
+    expect(presentAlert(absence, 'en', people).message).toBe(
+      'Ann Chen has been away (paused: Lunch) for 10 minutes or more',
+    );
+    expect(presentAlert(absence, 'zh-TW', people).message).toContain('Ann Chen');
+    expect(presentAlert({ ...absence, agent: 'PJSIP/1003' }, 'en', people).message).toBe(
+      'PJSIP/1003 has been away (paused: Lunch) for 10 minutes or more',
+    );
+    expect(presentAlert(absence, 'en').message).toContain('u-ann has been away');
   });
 });

@@ -30,6 +30,7 @@ import {
 import type { QueueKpis } from '../../core/stats/report.js';
 import type { LiveEngine } from '../ingest/live-engine.js';
 import {
+  agentDisplayName,
   presentAgent,
   presentFloor,
   presentQueue,
@@ -83,8 +84,20 @@ interface Subscription {
   readonly view: LiveView;
 }
 
-/** Presents an alert with its message in `locale` (the agent's display name is its id for now). */
-export function presentAlert(alert: FloorAlert, locale: AlertLocale): AlertPayload {
+/**
+ * Presents an alert with its message in `locale`, naming its agent as the floor does (the
+ * person's name from the register, else the agent id).
+ * @param people the people directory; none: agent ids
+ */
+export function presentAlert(
+  alert: FloorAlert,
+  locale: AlertLocale,
+  people: AgentNames | null = null,
+): AlertPayload {
+  const named =
+    alert.agent !== null && typeof alert.params.name !== 'string'
+      ? { ...alert, params: { ...alert.params, name: agentDisplayName(alert.agent, people) } }
+      : alert;
   return {
     id: alert.id,
     norm: alert.norm,
@@ -94,7 +107,7 @@ export function presentAlert(alert: FloorAlert, locale: AlertLocale): AlertPaylo
     queue: alert.queue,
     source: alert.source ?? null,
     since: alert.since,
-    message: alertMessage(alert, locale),
+    message: alertMessage(named, locale),
   };
 }
 
@@ -232,7 +245,7 @@ export class LiveHub {
         queues: [],
         alerts: [...this.external.values()]
           .filter((a) => this.shows(view, a.agent, {}))
-          .map((a) => presentAlert(a, lang)),
+          .map((a) => presentAlert(a, lang, this.options.people ?? null)),
         sources: this.sourcesNow(),
       };
     }
@@ -250,7 +263,7 @@ export class LiveHub {
       queues: view.maskCallers ? floor.queues.map(maskQueue) : floor.queues,
       alerts: this.openAlerts()
         .filter((a) => this.shows(view, a.agent, {}))
-        .map((a) => presentAlert(a, lang)),
+        .map((a) => presentAlert(a, lang, this.options.people ?? null)),
       sources: this.sourcesNow(),
     };
   }
@@ -358,7 +371,10 @@ export class LiveHub {
       if (!this.shows(view, alert.agent, cache)) continue;
       let text = byLocale.get(locale);
       if (text === undefined) {
-        text = JSON.stringify({ type: 'alert', data: presentAlert(alert, locale) });
+        text = JSON.stringify({
+          type: 'alert',
+          data: presentAlert(alert, locale, this.options.people ?? null),
+        });
         byLocale.set(locale, text);
       }
       this.deliver(subscriber, text);
