@@ -108,6 +108,22 @@ describe('stats on a worker thread', () => {
     expect((outcome.report as { input: { lines: number } }).input.lines).toBe(log.truth().lines);
   });
 
+  it('finds duplicates among many lines of one second (the keys are then looked up by hash)', async () => {
+    // 120 callers join in the same second; every fifth line comes again, some of them twice.
+    const lines: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const line = `1718000000|c${i}|q${i % 3}|NONE|ENTERQUEUE||0912${i}|1`;
+      lines.push(line);
+      if (i % 5 === 0) lines.push(line);
+      if (i % 40 === 0) lines.push(line);
+    }
+    lines.push('1718000300|c0|q0|PJSIP/1|CONNECT|300|b|1');
+    const outcome = await expectSame([tmp('queue_log', `${lines.join('\n')}\n`)]);
+    const report = outcome.report as { input: Record<string, number>; totals: { offered: number } };
+    expect(report.input).toMatchObject({ lines: 148, duplicates: 27, malformed: 0 });
+    expect(report.totals.offered).toBe(120);
+  });
+
   it('reads CSV exports on the thread too', async () => {
     const csv = [
       'time,callid,queuename,agent,event,data1,data2,data3,data4,data5',
