@@ -165,6 +165,59 @@ describe('the live hub per principal', () => {
     expect(hub.messages - before).toBe(managerSince);
   });
 
+  it('alerts about people stay off the wallboard; QA alerts only for roles that see QA', async () => {
+    const { hub } = await harness();
+    const itAdmin = principal('admin', { userId: 'u-ida' });
+    const wallboardTexts: string[] = [];
+    hub.subscribe((text) => wallboardTexts.push(text), 'en', liveViewOf(manager, 'wallboard'));
+    const base = { queue: null, since: (T0 + 100) * 1000, params: {} };
+    hub.raiseAlert({
+      ...base,
+      id: 'qa',
+      norm: 'E09',
+      rule: 'qa.critical',
+      severity: 'critical',
+      agent: 'u-ann',
+      params: { call: 'c1', check: 'E09' },
+    });
+    hub.raiseAlert({
+      ...base,
+      id: 'away',
+      norm: 'R12',
+      rule: 'absence.unapproved',
+      severity: 'warning',
+      agent: 'u-ann',
+      params: { minutes: 10 },
+    });
+    hub.raiseAlert({
+      ...base,
+      id: 'wait',
+      norm: 'S2',
+      rule: 'queue.longest_wait',
+      severity: 'warning',
+      agent: null,
+      queue: 'sales',
+      params: { seconds: 60 },
+    });
+    const ids = (view: ReturnType<typeof liveViewOf>) =>
+      hub
+        .floor(null, view)
+        .alerts.map((a) => a.id)
+        .sort();
+    expect(ids(liveViewOf(manager))).toEqual(['away', 'qa', 'wait']);
+    expect(ids(liveViewOf(leadNorth))).toEqual(['away', 'qa', 'wait']);
+    // The IT admin sees the floor but not QA evaluations (personal data): no QA alert either.
+    expect(ids(liveViewOf(itAdmin))).toEqual(['away', 'wait']);
+    // The wallboard is for the whole floor to see: queue and source alerts only, for every role.
+    for (const who of [manager, agentBob, wallboard]) {
+      expect(ids(liveViewOf(who, 'wallboard'))).toEqual(['wait']);
+    }
+    expect(ids(liveViewOf(agentBob))).toEqual(['wait']);
+    const sent = wallboardTexts.filter((t) => t.startsWith('{"type":"alert"'));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toContain('"id":"wait"');
+  });
+
   it('keeps filtering after scoped clients leave (unsubscribing twice counts once)', async () => {
     const { hub, ingest } = await harness();
     const unsubscribe = hub.subscribe(() => undefined, 'en', liveViewOf(leadNorth));

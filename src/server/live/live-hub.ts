@@ -51,10 +51,22 @@ export type LiveSubscriber = (message: string) => void;
 export interface LiveView {
   readonly maskCallers: boolean;
   readonly scope: AgentScope;
+  /**
+   * Alerts about a person (absence, QA): false on the wallboard, a screen the whole floor sees;
+   * queue and source alerts are always shown.
+   */
+  readonly agentAlerts: boolean;
+  /** `qa.critical` alerts: only for roles that may see QA evaluations (`qa.view`). */
+  readonly qaAlerts: boolean;
 }
 
 /** Everything unmasked (the server itself, tests of the floor logic). */
-export const FULL_VIEW: LiveView = { maskCallers: false, scope: { kind: 'all' } };
+export const FULL_VIEW: LiveView = {
+  maskCallers: false,
+  scope: { kind: 'all' },
+  agentAlerts: true,
+  qaAlerts: true,
+};
 
 /**
  * The view of a principal: its agent scope (`agentScope`), and callers masked unless it has
@@ -66,8 +78,16 @@ export function liveViewOf(
 ): LiveView {
   // The wallboard is the floor's TV: every agent's state, no customer number, for anyone allowed
   // a wallboard (an agent's scoped view made its tiles show one person).
-  if (requested === 'wallboard') return { maskCallers: true, scope: { kind: 'all' } };
-  return { maskCallers: !can(principal, 'customer.numbers'), scope: agentScope(principal) };
+  // Its alerts are the queues' and the sources': who is away or failed a QA check is not for a TV.
+  if (requested === 'wallboard') {
+    return { maskCallers: true, scope: { kind: 'all' }, agentAlerts: false, qaAlerts: false };
+  }
+  return {
+    maskCallers: !can(principal, 'customer.numbers'),
+    scope: agentScope(principal),
+    agentAlerts: true,
+    qaAlerts: can(principal, 'qa.view'),
+  };
 }
 
 /** A queue payload with its waiting callers' numbers masked. */
@@ -172,6 +192,13 @@ export class LiveHub {
   }
 
   /** Whether `view` shows the agent (`team` computed lazily, once per message, via `cache`). */
+  /** Whether a view shows an alert: its agent in scope, and its kind allowed to the view. */
+  private showsAlert(view: LiveView, alert: FloorAlert, cache: { team?: string | null }): boolean {
+    if (alert.agent !== null && !view.agentAlerts) return false;
+    if (alert.rule === 'qa.critical' && !view.qaAlerts) return false;
+    return this.shows(view, alert.agent, cache);
+  }
+
   private shows(view: LiveView, agent: string | null, cache: { team?: string | null }): boolean {
     if (agent === null || view.scope.kind === 'all') return true;
     if (view.scope.kind === 'self') return agent === view.scope.userId;
@@ -244,7 +271,7 @@ export class LiveHub {
         agents: [],
         queues: [],
         alerts: [...this.external.values()]
-          .filter((a) => this.shows(view, a.agent, {}))
+          .filter((a) => this.showsAlert(view, a, {}))
           .map((a) => presentAlert(a, lang, this.options.people ?? null)),
         sources: this.sourcesNow(),
       };
@@ -262,7 +289,7 @@ export class LiveHub {
       agents: floor.agents.filter((a) => this.shows(view, a.agent, {})),
       queues: view.maskCallers ? floor.queues.map(maskQueue) : floor.queues,
       alerts: this.openAlerts()
-        .filter((a) => this.shows(view, a.agent, {}))
+        .filter((a) => this.showsAlert(view, a, {}))
         .map((a) => presentAlert(a, lang, this.options.people ?? null)),
       sources: this.sourcesNow(),
     };
@@ -368,7 +395,7 @@ export class LiveHub {
     const byLocale = new Map<AlertLocale, string>();
     const cache = {};
     for (const [subscriber, { locale, view }] of this.subscribers) {
-      if (!this.shows(view, alert.agent, cache)) continue;
+      if (!this.showsAlert(view, alert, cache)) continue;
       let text = byLocale.get(locale);
       if (text === undefined) {
         text = JSON.stringify({
