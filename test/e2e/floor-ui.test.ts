@@ -315,6 +315,18 @@ describe('every page in every language, desktop and phone', () => {
     }
   }
 
+  it('an agent sees the reports without the export links their role may not use', async () => {
+    await addPerson(db, { id: 'e2e-agent', name: 'E2E Agent', role: 'agent' });
+    if (!browser) throw new Error('browser not launched');
+    const ctx = await browser.newContext();
+    await signIn(ctx, base(), 'e2e-agent', TEST_PASSWORD);
+    const page = await ctx.newPage();
+    await page.goto(`${base()}/reports`);
+    await page.waitForSelector('[data-testid="queues-table"] tbody tr', { timeout: WAIT_MS });
+    expect(await page.locator('[data-testid^="export-"]').count()).toBe(0);
+    await ctx.close();
+  });
+
   it('the language switch changes the UI and is remembered', async () => {
     const ctx = await newContext('en-US', 'UTC', 1440, 900);
     const page = await ctx.newPage();

@@ -124,6 +124,7 @@ export function App({ me, settings, onSettings, onLanguage, onSignOut, recheck }
           settings={settings}
           queueNames={live.floor.queues.map((q) => q.queue)}
           now={serverNow}
+          canExport={me.permissions.has('reports.export')}
         />
       ) : null}
       {allowed && route === 'admin' ? (

@@ -27,6 +27,8 @@ export interface ReportsPageProps {
   settings: ConsoleSettings;
   queueNames: readonly string[];
   now: number;
+  /** The role may export (`reports.export`): the CSV/XLSX links show only then. */
+  canExport: boolean;
 }
 
 interface Loaded {
@@ -55,7 +57,7 @@ function formulaOf(body: unknown): SlFormula {
 }
 
 /** The reports page. */
-export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
+export function ReportsPage({ settings, queueNames, now, canExport }: ReportsPageProps) {
   const { t } = useTranslation();
   const errorText = useErrorText();
   const today = localDate(now, settings.timeZone);
@@ -180,7 +182,7 @@ export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
       <section className="panel">
         <h2 className="panel__title">
           {t('reports.chart')}
-          <ExportLinks kind="intervals" query={effective} />
+          {canExport ? <ExportLinks kind="intervals" query={effective} /> : null}
         </h2>
         {data && points.length === 0 ? <p className="empty">{t('reports.empty')}</p> : null}
         <IntervalChart points={points} withDate={multiDay} timeZone={settings.timeZone} />
@@ -189,7 +191,7 @@ export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
       <section className="panel">
         <h2 className="panel__title">
           {t('reports.queuesTable')}
-          <ExportLinks kind="queues" query={effective} />
+          {canExport ? <ExportLinks kind="queues" query={effective} /> : null}
         </h2>
         <div className="table-wrap">
           <table className="table" data-testid="queues-table">
@@ -228,7 +230,7 @@ export function ReportsPage({ settings, queueNames, now }: ReportsPageProps) {
       <section className="panel">
         <h2 className="panel__title">
           {t('reports.agentsTable')}
-          <ExportLinks kind="agents" query={effective} />
+          {canExport ? <ExportLinks kind="agents" query={effective} /> : null}
         </h2>
         <div className="table-wrap">
           <table className="table" data-testid="agents-table">
