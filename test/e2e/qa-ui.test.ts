@@ -94,13 +94,31 @@ afterAll(async () => {
 });
 
 const LANGS = [
-  { lang: 'en', locale: 'en-US', heldCheck: 'Thanks after hold', fail: 'Fail' },
-  { lang: 'zh-TW', locale: 'zh-TW', heldCheck: '保留後致謝', fail: '不合格' },
-  { lang: 'zh-CN', locale: 'zh-CN', heldCheck: '保持后致谢', fail: '不合格' },
+  {
+    lang: 'en',
+    locale: 'en-US',
+    heldCheck: 'Thanks after hold',
+    fail: 'Fail',
+    simplified: 'Chinese (Simplified)',
+  },
+  {
+    lang: 'zh-TW',
+    locale: 'zh-TW',
+    heldCheck: '保留後致謝',
+    fail: '不合格',
+    simplified: '簡體中文',
+  },
+  {
+    lang: 'zh-CN',
+    locale: 'zh-CN',
+    heldCheck: '保持后致谢',
+    fail: '不合格',
+    simplified: '简体中文',
+  },
 ] as const;
 
 describe('QA review page', () => {
-  for (const { lang, locale, heldCheck, fail } of LANGS) {
+  for (const { lang, locale, heldCheck, fail, simplified } of LANGS) {
     for (const size of VIEWPORTS) {
       it(`shows the transcript with the evidence highlighted (${lang}, ${size.tag})`, async () => {
         const ctx = await browser!.newContext({
@@ -120,6 +138,10 @@ describe('QA review page', () => {
           await page.goto(`${server!.url}/qa/${reviewId}`);
           await page.waitForSelector('[data-testid="qa-review"]', { timeout: WAIT_MS });
           expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
+          // The transcript's language by name, not its tag (zh-Hans).
+          expect(await page.locator('[data-testid="qa-review"]').textContent()).toContain(
+            simplified,
+          );
           // Turn 3 ("订单明天送达。") is E12's failing evidence: highlighted and tagged.
           const turn = page.locator('.qa-turn[data-turn="3"]');
           expect(await turn.getAttribute('class')).toContain('qa-turn--fail');

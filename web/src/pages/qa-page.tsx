@@ -229,7 +229,7 @@ function Review({ detail, me, canReview, settings, act }: ReviewProps) {
             </div>
             <div>
               <dt>{t('qa.language')}</dt>
-              <dd>{detail.language}</dd>
+              <dd>{t(`qa.languageNames.${detail.language}`, { defaultValue: detail.language })}</dd>
             </div>
           </dl>
         </div>
