@@ -551,7 +551,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     timeZone: deps.settings.timeZone,
     now,
   });
-  await app.register(qaRoutes({ qa, settings: deps.settings }));
+  await app.register(qaRoutes({ qa, settings: deps.settings, people }));
   // Critical QA failures of the last 24 h without a violation record are open floor alerts again.
   await qa.restoreAlerts(now() - 86_400_000);
   if (deps.demoTranscripts === true) await seedDemoTranscripts(qa, deps.database.db);

@@ -15,6 +15,7 @@ import { sqliteTestDatabase, type TestDatabase } from '../../test-support/databa
 import { sharedDataAvailable, sharedDataPath } from '../../test-support/shared-data.js';
 import { buildApp } from '../app.js';
 import { LiveHub } from '../live/live-hub.js';
+import { PeopleDirectory } from '../people/directory.js';
 import type { EvaluationDetail, EvaluationSummary } from './qa-service.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'transcripts');
@@ -48,7 +49,9 @@ let criticalId = 0;
 beforeAll(async () => {
   db = await sqliteTestDatabase();
   const hub = new LiveHub({ engine: () => null, mode: 'live', serviceLevelTarget: 0.8 });
+  const people = await PeopleDirectory.load(db.db);
   app = await buildApp({
+    people,
     database: db,
     ingest: null,
     hub,
@@ -66,9 +69,10 @@ beforeAll(async () => {
     ])
     .execute();
   await createTestUser(db.db, { id: 'q1', role: 'qa' });
-  await createTestUser(db.db, { id: 'a1', role: 'agent', teamId: 't1' });
+  await createTestUser(db.db, { id: 'a1', role: 'agent', teamId: 't1', name: 'Ann Agent' });
   await createTestUser(db.db, { id: 'a2', role: 'agent', teamId: 't2' });
   await createTestUser(db.db, { id: 'lead1', role: 'team_lead' });
+  await people.reload();
   integration = await tokenHeaders(db.db, 'integration');
   manager = await tokenHeaders(db.db, 'manager');
   reviewer = await signIn(app, 'q1');
@@ -319,15 +323,25 @@ describe('review', () => {
 
   it('keeps team leads to their teams', async () => {
     const list = await app.inject({ url: '/api/qa/evaluations', headers: lead1 });
-    const evaluations = list.json<{ evaluations: EvaluationSummary[] }>().evaluations;
+    const evaluations = list.json<{
+      evaluations: (EvaluationSummary & { agentName: string })[];
+    }>().evaluations;
     expect(evaluations.length).toBeGreaterThan(0);
     expect(evaluations.every((e) => e.agent === 'a1')).toBe(true);
+    // Named as the floor names them: the person's name from the register.
+    expect(new Set(evaluations.map((e) => e.agentName))).toEqual(new Set(['Ann Agent']));
+    const first = await app.inject({
+      url: `/api/qa/evaluations/${evaluations[0]!.id}`,
+      headers: lead1,
+    });
+    expect(first.json<{ agentName: string }>().agentName).toBe('Ann Agent');
     const other = await app.inject({ url: `/api/qa/evaluations/${criticalId}`, headers: lead1 });
     expect(other.statusCode).toBe(404);
     const mine = await app.inject({ url: '/api/qa/evaluations', headers: agent2 });
-    expect(mine.json<{ evaluations: EvaluationSummary[] }>().evaluations.map((e) => e.id)).toEqual([
-      criticalId,
-    ]);
+    const mineList = mine.json<{ evaluations: (EvaluationSummary & { agentName: string })[] }>();
+    expect(mineList.evaluations.map((e) => e.id)).toEqual([criticalId]);
+    // a2 was registered without a name (createTestUser then uses the id).
+    expect(mineList.evaluations[0]!.agentName).toBe('a2');
   });
 
   it('records a violation and exports reports to those allowed', async () => {

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can, type Principal } from '../../core/people/access.js';
+import { agentDisplayName, type AgentNames } from '../live/floor-presenter.js';
 import {
   CHECK_IDS,
   MANUAL_ITEMS,
@@ -90,6 +91,19 @@ export interface QaRoutesDeps {
   readonly qa: QaService;
   /** The server's KPI settings (time zone of `from`/`to`). */
   readonly settings: StatsSettings;
+  /** The people directory: evaluations name their agent as the floor does (none: the id). */
+  readonly people?: AgentNames | null;
+}
+
+/** An evaluation with its agent's display name (`agentName`, null without an agent). */
+function named<T extends { readonly agent: string | null }>(
+  evaluation: T,
+  people: AgentNames | null,
+): T & { agentName: string | null } {
+  return {
+    ...evaluation,
+    agentName: evaluation.agent === null ? null : agentDisplayName(evaluation.agent, people),
+  };
 }
 
 /** The request's principal (the auth plugin has checked the route's access). */
@@ -212,7 +226,7 @@ export function qaRoutes(deps: QaRoutesDeps) {
           ...period(q),
           limit: q.limit,
         });
-        return { evaluations };
+        return { evaluations: evaluations.map((e) => named(e, deps.people ?? null)) };
       },
     );
 
@@ -231,7 +245,7 @@ export function qaRoutes(deps: QaRoutesDeps) {
           target: `qa_evaluation:${detail.id}`,
           detail: { transcript: detail.transcriptId },
         });
-        return detail;
+        return named(detail, deps.people ?? null);
       },
     );
 

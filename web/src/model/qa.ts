@@ -21,6 +21,8 @@ export interface EvaluationSummary {
   externalId: string;
   callId: string | null;
   agent: string | null;
+  /** The agent's name from the people register (the id when not registered). */
+  agentName: string | null;
   team: string | null;
   queue: string | null;
   startedAt: number;

@@ -155,7 +155,7 @@ export function QaPage({ me, settings }: QaPageProps) {
                   </span>
                 </span>
                 <span className="qa-item__meta">
-                  {e.agent ?? t('qa.noAgent')} · {when(e.startedAt, settings)}
+                  {e.agentName ?? e.agent ?? t('qa.noAgent')} · {when(e.startedAt, settings)}
                 </span>
                 {e.failed.length > 0 ? (
                   <span className="qa-item__failed">
@@ -217,7 +217,12 @@ function Review({ detail, me, canReview, settings, act }: ReviewProps) {
           <dl className="qa-facts">
             <div>
               <dt>{t('qa.agent')}</dt>
-              <dd>{detail.agent ?? t('qa.noAgent')}</dd>
+              <dd data-testid="qa-agent">
+                {detail.agentName ?? detail.agent ?? t('qa.noAgent')}
+                {detail.agent !== null && detail.agentName !== detail.agent ? (
+                  <span className="muted"> {detail.agent}</span>
+                ) : null}
+              </dd>
             </div>
             <div>
               <dt>{t('qa.queue')}</dt>
