@@ -75,11 +75,11 @@ function problem(tag: number, field: string, reason: string): void {
 
 const orderer = createLineOrderer(
   input.reorderWindow,
-  (buf, start, end, tag) => {
-    if (!parser.hasRoom(end - start)) send();
-    if (!parser.write(buf, start, end)) {
+  (line, tag) => {
+    if (!parser.hasRoom(line.end - line.start)) send();
+    if (!parser.write(line)) {
       // Not for the byte path: the string parser gives the event or words the error.
-      const parsed = parseQueueLogLine(decoder.decode(buf.subarray(start, end)));
+      const parsed = parseQueueLogLine(decoder.decode(line.buf.subarray(line.start, line.end)));
       if (parsed.ok) {
         parser.addEvent(parsed.event);
       } else {
@@ -112,7 +112,8 @@ async function run(): Promise<void> {
             bytes = read;
           },
         },
-        (buf, start, end, lineNo) => orderer.pushLine(buf, start, end, i * FILE_TAG + lineNo),
+        (buf, start, end, lineNo, ascii) =>
+          orderer.pushLine(buf, start, end, i * FILE_TAG + lineNo, ascii),
       );
       lines += summary.lines;
     }

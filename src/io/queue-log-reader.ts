@@ -5,6 +5,7 @@
  *
  * A malformed line is reported (`FILE:LINE: reason`) and counted; the rest is processed.
  */
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -217,15 +218,15 @@ export async function readQueueLogLines(
  * handed over encoded as UTF-8.
  *
  * @param onLine receives each non-empty line — `buf` from `start` to `end`, no terminator, one
- *   trailing `\r` removed; the buffer is not reused, so the line may be kept — and its 1-based
- *   line number
+ *   trailing `\r` removed; the buffer is not reused, so the line may be kept — its 1-based line
+ *   number, and whether the whole buffer is known to be ASCII (checked once per chunk)
  * @returns counts of lines, and of rows that could not be converted (reported to `onMalformed`)
  * @throws UnreadableInputError as {@link readQueueLogLines}
  */
 export async function readQueueLogLineBytes(
   file: string,
   options: ReadOptions,
-  onLine: (buf: Buffer, start: number, end: number, lineNo: number) => void,
+  onLine: (buf: Buffer, start: number, end: number, lineNo: number, ascii: boolean) => void,
 ): Promise<FileSummary> {
   const counts = { lines: 0 };
   try {
@@ -258,7 +259,7 @@ export async function readQueueLogLineBytes(
       await chunks.return?.(undefined);
       return await readQueueLogLines(file, options, (line, lineNo) => {
         const bytes = Buffer.from(line);
-        onLine(bytes, 0, bytes.length, lineNo);
+        onLine(bytes, 0, bytes.length, lineNo, false);
       });
     }
     const all = (async function* () {
@@ -280,18 +281,18 @@ export async function readQueueLogLineBytes(
 /** Splits raw bytes into lines (the byte twin of {@link readLines}). */
 async function splitLines(
   chunks: AsyncIterable<Buffer>,
-  onLine: (buf: Buffer, start: number, end: number, lineNo: number) => void,
+  onLine: (buf: Buffer, start: number, end: number, lineNo: number, ascii: boolean) => void,
   counts: { lines: number },
 ): Promise<void> {
   let lineNo = 0;
   let rest: Buffer | null = null;
   let first = true;
-  const emit = (buf: Buffer, start: number, nl: number): void => {
+  const emit = (buf: Buffer, start: number, nl: number, ascii: boolean): void => {
     lineNo++;
     const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
     if (end > start) {
       counts.lines++;
-      onLine(buf, start, end, lineNo);
+      onLine(buf, start, end, lineNo, ascii);
     }
   };
   for await (const chunk of chunks) {
@@ -309,18 +310,20 @@ async function splitLines(
       }
       const joined = Buffer.concat([rest, chunk.subarray(0, nl)]);
       rest = null;
-      emit(joined, 0, joined.length);
+      emit(joined, 0, joined.length, false);
       start = nl + 1;
     }
+    // One native check per chunk spares the line reader a per-byte one (the usual case).
+    const ascii = isAscii(chunk);
     for (;;) {
       const nl = chunk.indexOf(10, start);
       if (nl < 0) break;
-      emit(chunk, start, nl);
+      emit(chunk, start, nl, ascii);
       start = nl + 1;
     }
     if (start < chunk.length) rest = chunk.subarray(start);
   }
-  if (rest !== null) emit(rest, 0, rest.length);
+  if (rest !== null) emit(rest, 0, rest.length, false);
 }
 
 async function* textOf(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {

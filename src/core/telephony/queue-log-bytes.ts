@@ -31,7 +31,8 @@ const N_DATA = 3;
 const DATA = 4;
 
 const BAR = 0x7c;
-const MAX_FIELDS = 32;
+/** `|` positions kept per line: the five base fields and {@link MAX_DATA} data fields. */
+export const MAX_BARS = 4 + MAX_DATA;
 /** Names interned before the table starts over (at a batch boundary), bounding its memory. */
 const MAX_NAMES = 100_000;
 
@@ -97,7 +98,8 @@ VERB_CODES.forEach(
   (verb, i) => (INFORMATIONAL_CODE[i + 1] = INFORMATIONAL_VERBS.has(verb) ? 1 : 0),
 );
 
-function fnv(buf: Uint8Array, start: number, end: number): number {
+/** FNV-1a hash of `buf[start, end)` (32 bits, signed). */
+export function fnv(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
   return h;
@@ -170,8 +172,8 @@ class NameTable {
     }
     const id = this.size++;
     if (this.size === this.hashes.length) {
-      this.hashes = grown(this.hashes, 2 * this.hashes.length);
-      this.starts = grown(this.starts, this.hashes.length + 1);
+      this.hashes = grownInt32(this.hashes, 2 * this.hashes.length);
+      this.starts = grownInt32(this.starts, this.hashes.length + 1);
     }
     const at = this.starts[id]!;
     if (at + n > this.arena.length) {
@@ -211,7 +213,8 @@ class NameTable {
   }
 }
 
-function grown(array: Int32Array, size: number): Int32Array {
+/** A copy of `array` in a new array of `size` elements (the rest zero). */
+export function grownInt32(array: Int32Array, size: number): Int32Array {
   const out = new Int32Array(size);
   out.set(array);
   return out;
@@ -231,32 +234,66 @@ function isNone(buf: Uint8Array, start: number, end: number): boolean {
 }
 
 /**
- * Reads the head of raw queue_log lines given as bytes (no terminator; the reader took one
- * trailing `\r`): time, verb, rank, and a hash of the whole line. Reused for every line.
+ * One raw queue_log line given as bytes (no terminator; the reader took one trailing `\r`), read
+ * for ordering and parsing: its time, verb and the positions of its first `|`s. Reused for every
+ * line; {@link read} fills it in, and the line orderer restores it when it releases a held line,
+ * so each line is scanned once.
  */
-export class ByteLineHead {
-  /** Time (epoch s), verb code, rank and line hash of the line {@link readHead} read last. */
+export class ByteLine {
+  buf: Uint8Array = new Uint8Array(0);
+  /** The line is `buf[start, end)`: its duplicate key. */
+  start = 0;
+  end = 0;
+  /** End of its last field: `end`, or `end − 1` when it ends in one more `\r`. */
+  stop = 0;
+  /** Time (epoch s), verb code (1 + index in {@link VERB_CODES}) and processing rank. */
   time = 0;
-  rank = 0;
   code = 0;
-  /** FNV-1a hash of the line's bytes as given (for duplicate detection). */
-  hash = 0;
-
-  protected readonly bars = new Int32Array(MAX_FIELDS);
-  protected nBars = 0;
-  protected lineEnd = 0;
-  protected buf: Uint8Array = new Uint8Array(0);
+  rank = 0;
+  /** Number of `|` in the line; the first {@link MAX_BARS} positions are in `bars`. */
+  nBars = 0;
+  readonly bars = new Int32Array(MAX_BARS);
+  /** Whether the last {@link read} succeeded (false: the string parser reads the line). */
+  ok = false;
 
   /**
-   * Reads a line's time, verb and rank, for ordering.
-   * @returns false when the line is not for the byte path (read it with {@link readQueueLogHead})
+   * Reads a line's time and verb (and where its fields are), for ordering and parsing.
+   * @param ascii the caller knows the bytes are ASCII (else each line is checked)
+   * @returns false when the line is not for the byte path (read it with {@link readQueueLogHead});
+   *   `ok` tells the same
    */
-  readHead(buf: Uint8Array, start: number, end: number): boolean {
+  read(buf: Uint8Array, start: number, end: number, ascii: boolean): boolean {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.ok = false;
     // The string parser ignores one trailing \r (a second one, after the reader took the first).
     const stop = end > start && buf[end - 1] === 0x0d ? end - 1 : end;
-    if (!this.split(buf, start, stop) || this.nBars < 4) return false;
-    if (stop < end) this.hash = Math.imul(this.hash ^ 0x0d, 0x01000193);
-    const p1 = this.bars[0]!;
+    this.stop = stop;
+    const bars = this.bars;
+    let n = 0;
+    if (ascii) {
+      for (let i = start; i < stop; i++) {
+        if (buf[i] === BAR) {
+          if (n < MAX_BARS) bars[n] = i;
+          n++;
+        }
+      }
+    } else {
+      let any = 0;
+      for (let i = start; i < stop; i++) {
+        const b = buf[i]!;
+        any |= b;
+        if (b === BAR) {
+          if (n < MAX_BARS) bars[n] = i;
+          n++;
+        }
+      }
+      if (any >= 0x80) return false;
+    }
+    this.nBars = n;
+    if (n < 4) return false;
+    const p1 = bars[0]!;
     if (p1 === start || p1 - start > 20) return false;
     let time = 0;
     for (let i = start; i < p1; i++) {
@@ -264,34 +301,12 @@ export class ByteLineHead {
       if (c < 0 || c > 9) return false;
       time = time * 10 + c;
     }
-    const code = verbCodeAt(buf, this.bars[3]! + 1, this.nBars > 4 ? this.bars[4]! : stop);
+    const code = verbCodeAt(buf, bars[3]! + 1, n > 4 ? bars[4]! : stop);
     if (code === 0) return false;
     this.code = code;
     this.time = time;
     this.rank = RANK_OF_CODE[code]!;
-    return true;
-  }
-
-  /** Finds the line's `|` positions; false when it holds a byte outside ASCII or too many fields. */
-  private split(buf: Uint8Array, start: number, end: number): boolean {
-    let n = 0;
-    let any = 0;
-    let h = 0x811c9dc5;
-    const bars = this.bars;
-    for (let i = start; i < end; i++) {
-      const b = buf[i]!;
-      any |= b;
-      h = Math.imul(h ^ b, 0x01000193);
-      if (b === BAR) {
-        if (n === MAX_FIELDS) return false;
-        bars[n++] = i;
-      }
-    }
-    if (any >= 0x80) return false;
-    this.hash = h;
-    this.nBars = n;
-    this.buf = buf;
-    this.lineEnd = end;
+    this.ok = true;
     return true;
   }
 }
@@ -323,10 +338,10 @@ const NUMERIC_FIELDS: readonly (readonly number[])[] = [
 ];
 
 /**
- * Parses raw queue_log lines given as bytes (no terminator; the reader took one trailing `\r`)
- * into {@link EventBatch}es. One instance per stream; not thread-safe.
+ * Parses raw queue_log lines given as bytes into {@link EventBatch}es. One instance per stream;
+ * not thread-safe.
  */
-export class ByteLineParser extends ByteLineHead {
+export class ByteLineParser {
   private readonly names = new NameTable();
   /** Text ranges (start, end pairs) of the names this batch adds. */
   private newNames: number[] = [];
@@ -346,7 +361,6 @@ export class ByteLineParser extends ByteLineHead {
    *   fields must fit in its `text`)
    */
   constructor(columns: BatchColumns) {
-    super();
     this.capacity = columns.time.length;
     this.times = columns.time;
     this.kinds = columns.kind;
@@ -367,37 +381,40 @@ export class ByteLineParser extends ByteLineHead {
 
   /**
    * Parses a line into the current batch.
+   * @param line a line {@link ByteLine.read} read (when it returned false, this does too)
    * @returns false when the line is not for this path: parse it with {@link parseQueueLogLine}
    *   and {@link addEvent} the event (nothing was added)
    */
-  write(buf: Uint8Array, start: number, end: number): boolean {
+  write(line: ByteLine): boolean {
     if (this.count === this.capacity) throw new Error('event batch full: take() it first');
+    if (!line.ok) return false;
+    const { buf, bars, code } = line;
     // A line longer than the whole text buffer is left to the string parser.
-    if (this.textLength + (end - start) > this.text.length) return false;
-    if (!this.readHead(buf, start, end)) return false;
-    const code = this.code;
+    if (this.textLength + (line.end - line.start) > this.text.length) return false;
     if (INFORMATIONAL_CODE[code] === 1) return false;
-    const nData = this.nBars >= 5 ? this.nBars - 4 : 0;
-    if (nData > MAX_DATA || !this.numbersAreDigits(code, nData)) return false;
+    const nData = line.nBars >= 5 ? line.nBars - 4 : 0;
+    if (nData > MAX_DATA || !numbersAreDigits(line, code, nData)) return false;
     const i = this.count;
     const r = i * REF_STRIDE;
     const n = i * NUM_STRIDE;
     const refs = this.refs;
-    const bars = this.bars;
     refs[r + N_DATA] = nData;
     for (let k = 0; k < nData; k++) {
-      const from = this.fieldStart(k);
-      const to = this.fieldEnd(k);
+      const from = fieldStart(line, k);
+      const to = fieldEnd(line, k);
       refs[r + DATA + 2 * k] = this.textLength;
       this.append(buf, from, to);
       refs[r + DATA + 2 * k + 1] = this.textLength;
-      this.nums[n + k] = this.digits(from, to);
+      this.nums[n + k] = digits(buf, from, to);
     }
-    const [p1, p2, p3, p4] = [bars[0]!, bars[1]!, bars[2]!, bars[3]!];
+    const p1 = bars[0]!;
+    const p2 = bars[1]!;
+    const p3 = bars[2]!;
+    const p4 = bars[3]!;
     refs[r + QUEUE] = isNone(buf, p2 + 1, p3) ? -1 : this.intern(buf, p2 + 1, p3);
     refs[r + AGENT] = isNone(buf, p3 + 1, p4) ? -1 : this.intern(buf, p3 + 1, p4);
     refs[r + CALL_ID] = isNone(buf, p1 + 1, p2) ? -1 : this.intern(buf, p1 + 1, p2);
-    this.times[i] = this.time;
+    this.times[i] = line.time;
     this.kinds[i] = code;
     this.count++;
     return true;
@@ -457,56 +474,56 @@ export class ByteLineParser extends ByteLineHead {
     return id;
   }
 
-  /** Data field `k` (0-based): [start, end) in the line's buffer. */
-  private fieldStart(k: number): number {
-    return this.bars[4 + k]! + 1;
-  }
-  private fieldEnd(k: number): number {
-    return 5 + k < this.nBars ? this.bars[5 + k]! : this.lineEnd;
-  }
-
-  /** The value of plain digits from `from` to `to` in the line; NaN when empty or not digits. */
-  private digits(from: number, to: number): number {
-    if (from === to) return NaN;
-    let value = 0;
-    for (let i = from; i < to; i++) {
-      const c = this.buf[i]! - 48;
-      if (c < 0 || c > 9) return NaN;
-      value = value * 10 + c;
-    }
-    return value;
-  }
-
-  /**
-   * Whether every data field the event builder reads as a number is empty or plain digits (any
-   * other text — " 12", "1e3", "x" — is left to the string parser, which also words the error).
-   */
-  private numbersAreDigits(code: number, nData: number): boolean {
-    const numeric = NUMERIC_FIELDS[code]!;
-    if (numeric === TAIL) {
-      if (nData < 4) return true;
-      return (
-        this.emptyOrDigits(nData - 3) &&
-        this.emptyOrDigits(nData - 2) &&
-        this.emptyOrDigits(nData - 1)
-      );
-    }
-    for (const k of numeric) if (k < nData && !this.emptyOrDigits(k)) return false;
-    return true;
-  }
-
-  private emptyOrDigits(k: number): boolean {
-    const from = this.fieldStart(k);
-    const to = this.fieldEnd(k);
-    return from === to || !Number.isNaN(this.digits(from, to));
-  }
-
   private append(buf: Uint8Array, start: number, end: number): void {
     const text = this.text;
     let at = this.textLength;
     for (let i = start; i < end; i++) text[at++] = buf[i]!;
     this.textLength = at;
   }
+}
+
+/** Data field `k` (0-based) of a line: [start, end) in its buffer. */
+function fieldStart(line: ByteLine, k: number): number {
+  return line.bars[4 + k]! + 1;
+}
+function fieldEnd(line: ByteLine, k: number): number {
+  return 5 + k < line.nBars ? line.bars[5 + k]! : line.stop;
+}
+
+/** The value of plain digits from `from` to `to`; NaN when empty or not digits. */
+function digits(buf: Uint8Array, from: number, to: number): number {
+  if (from === to) return NaN;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const c = buf[i]! - 48;
+    if (c < 0 || c > 9) return NaN;
+    value = value * 10 + c;
+  }
+  return value;
+}
+
+/**
+ * Whether every data field the event builder reads as a number is empty or plain digits (any
+ * other text — " 12", "1e3", "x" — is left to the string parser, which also words the error).
+ */
+function numbersAreDigits(line: ByteLine, code: number, nData: number): boolean {
+  const numeric = NUMERIC_FIELDS[code]!;
+  if (numeric === TAIL) {
+    if (nData < 4) return true;
+    return (
+      emptyOrDigits(line, nData - 3) &&
+      emptyOrDigits(line, nData - 2) &&
+      emptyOrDigits(line, nData - 1)
+    );
+  }
+  for (const k of numeric) if (k < nData && !emptyOrDigits(line, k)) return false;
+  return true;
+}
+
+function emptyOrDigits(line: ByteLine, k: number): boolean {
+  const from = fieldStart(line, k);
+  const to = fieldEnd(line, k);
+  return from === to || !Number.isNaN(digits(line.buf, from, to));
 }
 
 /**

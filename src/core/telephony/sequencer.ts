@@ -10,6 +10,9 @@
  */
 import { eventRank, type TelephonyEvent } from './events.js';
 
+/** Slots of a new {@link Reorderer}'s ring (a power of two; it doubles when full). */
+const INITIAL_SLOTS = 1024;
+
 /**
  * Orders and de-duplicates a stream of items that carry a time and a kind rank (events, or raw
  * lines whose time and verb were read ahead of a full parse). Pure: no I/O, no clock.
@@ -24,14 +27,17 @@ export class Reorderer<T> {
   late = 0;
 
   /**
-   * Held events sorted by (time, rank, arrival), from `head` on. Input is nearly sorted, so an
-   * insertion is an append or a short move near the end.
+   * Held events sorted by (time, rank, arrival): a ring of `mask + 1` slots (a power of two) whose
+   * `count` held ones start at slot `head`. Input is nearly sorted, so an insertion is an append
+   * or a short move near the end, and nothing is allocated per event.
    */
-  private readonly events: T[] = [];
-  private readonly times: number[] = [];
-  private readonly ranks: number[] = [];
-  private readonly tags: number[] = [];
+  private items: (T | undefined)[] = new Array<T | undefined>(INITIAL_SLOTS);
+  private times = new Float64Array(INITIAL_SLOTS);
+  private ranks = new Int32Array(INITIAL_SLOTS);
+  private tags = new Float64Array(INITIAL_SLOTS);
+  private mask = INITIAL_SLOTS - 1;
   private head = 0;
+  private count = 0;
   private newest = -Infinity;
   /** Duplicate keys by second, kept while the second is inside the window. */
   private readonly keysBySecond = new Map<number, string[] | Set<string>>();
@@ -91,54 +97,64 @@ export class Reorderer<T> {
 
   /** Number of events currently held. */
   get pending(): number {
-    return this.events.length - this.head;
+    return this.count;
   }
 
-  private insert(event: T, time: number, rank: number, tag: number): void {
-    const { events, times, ranks, tags } = this;
-    let i = events.length;
-    // Walk back over held events that sort after this one (later time, or same time and higher rank).
-    while (
-      i > this.head &&
-      (times[i - 1]! > time || (times[i - 1] === time && ranks[i - 1]! > rank))
-    ) {
-      i--;
+  private insert(item: T, time: number, rank: number, tag: number): void {
+    if (this.count === this.mask + 1) this.grow();
+    const { items, times, ranks, tags, mask, head } = this;
+    // Walk back over held events that sort after this one (later time, or same time and higher
+    // rank), moving each up one slot.
+    let k = this.count;
+    for (; k > 0; k--) {
+      const from = (head + k - 1) & mask;
+      if (times[from]! < time || (times[from] === time && ranks[from]! <= rank)) break;
+      const to = (head + k) & mask;
+      items[to] = items[from];
+      times[to] = times[from]!;
+      ranks[to] = ranks[from]!;
+      tags[to] = tags[from]!;
     }
-    if (i === events.length) {
-      events.push(event);
-      times.push(time);
-      ranks.push(rank);
-      tags.push(tag);
-    } else {
-      events.splice(i, 0, event);
-      times.splice(i, 0, time);
-      ranks.splice(i, 0, rank);
-      tags.splice(i, 0, tag);
-    }
+    const at = (head + k) & mask;
+    items[at] = item;
+    times[at] = time;
+    ranks[at] = rank;
+    tags[at] = tag;
+    this.count++;
   }
 
   private release(limit: number): void {
-    const { events, times } = this;
-    let head = this.head;
-    const tags = this.tags;
-    while (head < events.length && times[head]! < limit) {
-      this.emit(events[head]!, tags[head]!);
-      head++;
+    const { items, times, tags, mask } = this;
+    while (this.count > 0 && times[this.head]! < limit) {
+      const at = this.head;
+      const item = items[at] as T;
+      items[at] = undefined;
+      this.head = (at + 1) & mask;
+      this.count--;
+      this.emit(item, tags[at]!);
     }
-    this.head = head;
-    if (head === events.length) {
-      events.length = 0;
-      times.length = 0;
-      this.ranks.length = 0;
-      tags.length = 0;
-      this.head = 0;
-    } else if (head > 65_536) {
-      events.splice(0, head);
-      times.splice(0, head);
-      this.ranks.splice(0, head);
-      tags.splice(0, head);
-      this.head = 0;
+  }
+
+  /** Doubles the ring, the held events moved to slots 0 … count − 1 in order. */
+  private grow(): void {
+    const size = 2 * (this.mask + 1);
+    const items = new Array<T | undefined>(size);
+    const times = new Float64Array(size);
+    const ranks = new Int32Array(size);
+    const tags = new Float64Array(size);
+    for (let k = 0; k < this.count; k++) {
+      const from = (this.head + k) & this.mask;
+      items[k] = this.items[from];
+      times[k] = this.times[from]!;
+      ranks[k] = this.ranks[from]!;
+      tags[k] = this.tags[from]!;
     }
+    this.items = items;
+    this.times = times;
+    this.ranks = ranks;
+    this.tags = tags;
+    this.mask = size - 1;
+    this.head = 0;
   }
 
   private isDuplicate(second: number, key: string): boolean {
