@@ -15,7 +15,7 @@ import {
   type MalformedLine,
   type QueueLogFormat,
 } from '../io/queue-log-reader.js';
-import { FILE_TAG, readOrderedEvents } from '../io/ordered-line-reader.js';
+import { FILE_TAG, readOrderedEvents, stopPrestartedReader } from '../io/ordered-line-reader.js';
 import { InputError, UsageError, type CliContext } from './context.js';
 import { addKpiOptions, parseKpiOptions, type KpiOptionValues } from './kpi-options.js';
 import { formatCsv, formatTable } from './stats-format.js';
@@ -127,6 +127,7 @@ export async function runStats(
     sizes.slice(0, file).reduce<number>((sum, s) => sum + (s ?? 0), 0);
   const threaded =
     mode !== 'inline' && !files.includes('-') && (mode === 'thread' || total >= THREAD_MIN_BYTES);
+  if (!threaded) stopPrestartedReader();
   bar?.start(Math.round(total / 1e6), 0);
   let report: StatsReport;
   try {

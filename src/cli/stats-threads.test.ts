@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../core/simulation/index.js';
 import type { CliContext } from './context.js';
+import { prestartReader } from '../io/ordered-line-reader.js';
 import { runStats, type ReadMode } from './stats-command.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'queue_log');
@@ -106,6 +107,19 @@ describe('stats on a worker thread', () => {
     const file = tmp('queue_log', [...log.chunks(16_384)].join(''));
     const outcome = await expectSame([file], { wrapup: '5' });
     expect((outcome.report as { input: { lines: number } }).input.lines).toBe(log.truth().lines);
+  });
+
+  it('uses a reader thread started ahead of time (as bin/callfloor.js does), or stops it', async () => {
+    const log = generate({ seed: 5, calls: 3_000, startEpoch: Date.UTC(2026, 0, 5) / 1000 });
+    const file = tmp('queue_log', [...log.chunks(16_384)].join(''));
+    const inline = await stats([file], 'inline');
+    prestartReader();
+    expect(await stats([file], 'thread')).toEqual(inline);
+    // Read inline after all: the waiting thread is stopped, and the next read starts its own.
+    prestartReader();
+    expect(await stats([file], 'inline')).toEqual(inline);
+    expect(await stats([file], 'thread')).toEqual(inline);
+    expect((inline.report as { input: { lines: number } }).input.lines).toBe(log.truth().lines);
   });
 
   it('finds duplicates among many lines of one second (the keys are then looked up by hash)', async () => {

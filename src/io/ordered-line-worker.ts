@@ -26,72 +26,73 @@ const BATCH_EVENTS = 16_384;
 const BATCH_TEXT_BYTES = 1 << 20;
 const CHUNK_BYTES = 1 << 18;
 
-const input = workerData as OrderedReadInput;
 const port = parentPort!;
-const inFlight = new Int32Array(input.inFlight);
-// Batches are written round-robin into shared columns: one more than may wait for the caller, so
-// the one being written is never one the caller has yet to read.
-const slots = Array.from({ length: MAX_BATCHES_IN_FLIGHT + 1 }, () =>
-  allocateColumns(BATCH_EVENTS, BATCH_TEXT_BYTES, true),
-);
-let slot = 0;
-const parser = new ByteLineParser(slots[0]!);
-const decoder = new TextDecoder();
 
-let problems: BatchProblem[] = [];
-let parseMalformed = 0;
-let fileIndex = 0;
-let bytes = 0;
+/** Reads, orders and parses the inputs, posting batches (see the module comment). */
+async function run(input: OrderedReadInput): Promise<void> {
+  const inFlight = new Int32Array(input.inFlight);
+  // Batches are written round-robin into shared columns: one more than may wait for the caller, so
+  // the one being written is never one the caller has yet to read.
+  const slots = Array.from({ length: MAX_BATCHES_IN_FLIGHT + 1 }, () =>
+    allocateColumns(BATCH_EVENTS, BATCH_TEXT_BYTES, true),
+  );
+  let slot = 0;
+  const parser = new ByteLineParser(slots[0]!);
+  const decoder = new TextDecoder();
 
-function post(message: OrderedReadMessage, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(message, transfer);
-}
+  let problems: BatchProblem[] = [];
+  let parseMalformed = 0;
+  let fileIndex = 0;
+  let bytes = 0;
 
-/** Posts the current batch, then waits while the caller has too many to process. */
-function send(): void {
-  if (parser.size === 0 && problems.length === 0) return;
-  slot = (slot + 1) % slots.length;
-  const batch: EventBatch = parser.take(slots[slot]!);
-  Atomics.add(inFlight, 0, 1);
-  post({ type: 'batch', batch, problems, file: fileIndex, bytes });
-  problems = [];
-  for (;;) {
-    const waiting = Atomics.load(inFlight, 0);
-    if (waiting < MAX_BATCHES_IN_FLIGHT) break;
-    Atomics.wait(inFlight, 0, waiting);
+  function post(message: OrderedReadMessage, transfer: ArrayBuffer[] = []): void {
+    port.postMessage(message, transfer);
   }
-}
 
-function problem(tag: number, field: string, reason: string): void {
-  problems.push({
-    at: parser.size,
-    file: input.files[Math.floor(tag / FILE_TAG)] ?? '?',
-    line: tag % FILE_TAG,
-    field,
-    reason,
-    reader: false,
-  });
-}
-
-const orderer = createLineOrderer(
-  input.reorderWindow,
-  (line, tag) => {
-    if (!parser.hasRoom(line.end - line.start)) send();
-    if (!parser.write(line)) {
-      // Not for the byte path: the string parser gives the event or words the error.
-      const parsed = parseQueueLogLine(decoder.decode(line.buf.subarray(line.start, line.end)));
-      if (parsed.ok) {
-        parser.addEvent(parsed.event);
-      } else {
-        parseMalformed++;
-        problem(tag, parsed.field, parsed.reason);
-      }
+  /** Posts the current batch, then waits while the caller has too many to process. */
+  function send(): void {
+    if (parser.size === 0 && problems.length === 0) return;
+    slot = (slot + 1) % slots.length;
+    const batch: EventBatch = parser.take(slots[slot]!);
+    Atomics.add(inFlight, 0, 1);
+    post({ type: 'batch', batch, problems, file: fileIndex, bytes });
+    problems = [];
+    for (;;) {
+      const waiting = Atomics.load(inFlight, 0);
+      if (waiting < MAX_BATCHES_IN_FLIGHT) break;
+      Atomics.wait(inFlight, 0, waiting);
     }
-  },
-  problem,
-);
+  }
 
-async function run(): Promise<void> {
+  function problem(tag: number, field: string, reason: string): void {
+    problems.push({
+      at: parser.size,
+      file: input.files[Math.floor(tag / FILE_TAG)] ?? '?',
+      line: tag % FILE_TAG,
+      field,
+      reason,
+      reader: false,
+    });
+  }
+
+  const orderer = createLineOrderer(
+    input.reorderWindow,
+    (line, tag) => {
+      if (!parser.hasRoom(line.end - line.start)) send();
+      if (!parser.write(line)) {
+        // Not for the byte path: the string parser gives the event or words the error.
+        const parsed = parseQueueLogLine(decoder.decode(line.buf.subarray(line.start, line.end)));
+        if (parsed.ok) {
+          parser.addEvent(parsed.event);
+        } else {
+          parseMalformed++;
+          problem(tag, parsed.field, parsed.reason);
+        }
+      }
+    },
+    problem,
+  );
+
   let lines = 0;
   let readerMalformed = 0;
   try {
@@ -139,4 +140,10 @@ async function run(): Promise<void> {
   });
 }
 
-await run();
+// Started for a read: the input is the worker data. Started ahead of one ({@link prestartReader}):
+// the input comes as the first message, once the caller has parsed its options.
+if (workerData !== null && workerData !== undefined) {
+  await run(workerData as OrderedReadInput);
+} else {
+  port.once('message', (input: OrderedReadInput) => void run(input));
+}
