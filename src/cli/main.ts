@@ -28,6 +28,14 @@ function packageVersion(): string {
   return pkg.version;
 }
 
+/** A commander error message on one line, without its "error: " prefix. */
+function oneLine(text: string): string {
+  return text
+    .replace(/^error: /, '')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ');
+}
+
 /** Standard streams of the process, for {@link main}. */
 export type CliStreams = Pick<CliContext, 'stdin' | 'stdout' | 'stderr' | 'stderrIsTTY'>;
 
@@ -60,8 +68,10 @@ export async function main(
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
-    })
-    .showHelpAfterError('(run with --help for usage)');
+      // One line, as the CLI's own errors: "callfloor: unknown option '--jsn' (Did you mean
+      // --json?) (see --help)".
+      outputError: (text, write) => write(`callfloor: ${oneLine(text)} (see --help)\n`),
+    });
 
   // Only the named sub-command is loaded; --help, `help` or a typo load them all.
   const name = argv[2];

@@ -199,6 +199,20 @@ describe('callfloor stats', () => {
     expect((await run(['stats'])).status).toBe(2);
   });
 
+  it('words a bad option or a missing argument on one line, as its own errors', async () => {
+    expect(await run(['stats', QL01, '--bogus'])).toEqual({
+      status: 2,
+      out: '',
+      err: "callfloor: unknown option '--bogus' (see --help)\n",
+    });
+    expect((await run(['stats', QL01, '--jsn'])).err).toBe(
+      "callfloor: unknown option '--jsn' (Did you mean --json?) (see --help)\n",
+    );
+    expect((await run(['stats'])).err).toBe(
+      "callfloor: missing required argument 'files' (see --help)\n",
+    );
+  });
+
   it('has --help with examples', async () => {
     const { status, out } = await run(['stats', '--help']);
     expect(status).toBe(0);
